@@ -1,0 +1,135 @@
+// An INI reader that follows the AWS CLI (botocore on Python's configparser.RawConfigParser):
+// full-line comments only (`#`, `;`), so `;` and `#` inside values are kept; `=` or `:`
+// delimits; indented lines continue a value; option names are lower-cased; `[DEFAULT]`
+// holds defaults for every section. Where the CLI refuses a whole file (a duplicate
+// section or option, a line outside any section, a line that is not `key = value`,
+// invalid UTF-8), this reader records the problem and carries on, so that awsp can
+// still use what it can.
+
+export interface IniSection {
+  name: string;
+  /** 1-based line of the first header of this section. */
+  line: number;
+  options: Map<string, string>;
+}
+
+export interface IniFile {
+  /** Sections in first-seen order, each name once; `[DEFAULT]` is not among them. */
+  sections: IniSection[];
+  defaults: Map<string, string>;
+  /** Why the AWS CLI would refuse this file; empty when it would read it. */
+  problems: string[];
+}
+
+// Python's str.isspace() characters, which differ from JavaScript's \s
+// (Python adds \x1c-\x1f and \x85; JavaScript adds the BOM \ufeff).
+const WS = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const STRIP = new RegExp(`^[${WS}]+|[${WS}]+$`, 'g');
+const RSTRIP = new RegExp(`[${WS}]+$`);
+const NONSPACE = new RegExp(`[^${WS}]`);
+const SECTION = /^\[([^\n]+)\]/;
+const OPTION = new RegExp(`^([^\\n]*?)[${WS}]*(=|:)[${WS}]*([^\\n]*)$`);
+
+export const pyStrip = (s: string): string => s.replace(STRIP, '');
+
+/** Decodes bytes as Python would (UTF-8, no BOM handling), noting invalid bytes. */
+export function decodeUtf8(bytes: Uint8Array, problems: string[]): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    problems.push('it is not valid UTF-8');
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  }
+}
+
+export function parseIni(text: string): IniFile {
+  const problems: string[] = [];
+  const sections = new Map<string, IniSection>();
+  const defaults = new Map<string, string>();
+  const seen = new Set<string>();
+  // Values are collected as line lists and joined at the end, as configparser does.
+  const pending = new Map<Map<string, string>, Map<string, string[]>>();
+  let cur: Map<string, string[]> | null = null;
+  let curName = '';
+  let opt: string | null = null;
+  let indent = 0;
+  let skipping = false; // after a line outside any section, until the next header
+
+  if (text.startsWith('\ufeff')) {
+    // Python reads the BOM as a character and refuses the file; we read past it, so the first section is kept.
+    problems.push('it starts with a byte order mark (BOM)');
+    text = text.slice(1);
+  }
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((line, idx) => {
+    const lineno = idx + 1;
+    const trimmed = pyStrip(line);
+    if (trimmed.startsWith('#') || trimmed.startsWith(';')) return;
+    if (trimmed === '') {
+      if (cur && opt !== null) cur.get(opt)?.push('');
+      return;
+    }
+    const m = NONSPACE.exec(line);
+    const level = m ? m.index : 0;
+    if (cur && opt !== null && level > indent) {
+      cur.get(opt)!.push(trimmed);
+      return;
+    }
+    indent = level;
+    const header = SECTION.exec(trimmed);
+    if (header) {
+      const name = header[1]!;
+      skipping = false;
+      opt = null;
+      let target: Map<string, string>;
+      if (name === 'DEFAULT') {
+        target = defaults;
+      } else {
+        let section = sections.get(name);
+        if (section) {
+          if (seen.has(name)) problems.push(`section [${name}] appears twice (line ${lineno})`);
+        } else {
+          section = { name, line: lineno, options: new Map() };
+          sections.set(name, section);
+        }
+        seen.add(name);
+        target = section.options;
+      }
+      curName = name;
+      cur = pending.get(target) ?? new Map();
+      pending.set(target, cur);
+      return;
+    }
+    if (!cur) {
+      if (!skipping) problems.push(`line ${lineno} is outside any [section]`);
+      skipping = true;
+      return;
+    }
+    const o = OPTION.exec(trimmed);
+    if (!o || o[1] === '') {
+      problems.push(`line ${lineno} is not "key = value"`);
+      opt = null;
+      return;
+    }
+    const key = o[1]!.replace(RSTRIP, '').toLowerCase();
+    const id = `${curName}\n${key}`;
+    if (seen.has(id)) problems.push(`option ${key} appears twice in [${curName}] (line ${lineno})`);
+    seen.add(id);
+    opt = key;
+    cur.set(key, [pyStrip(o[3]!)]);
+  });
+
+  for (const [target, values] of pending) {
+    for (const [key, parts] of values) target.set(key, parts.join('\n').replace(RSTRIP, ''));
+  }
+  for (const section of sections.values()) {
+    for (const [key, value] of section.options) {
+      // botocore reads an indented block as key = value pairs and refuses a line without `=`.
+      if (value.startsWith('\n') && value.split('\n').some((l) => pyStrip(l) !== '' && !l.includes('='))) {
+        problems.push(`the nested block of ${key} in [${section.name}] has a line without "="`);
+      }
+    }
+  }
+  return { sections: [...sections.values()], defaults, problems };
+}

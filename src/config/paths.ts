@@ -1,0 +1,49 @@
+// Where the AWS files are. Both the shell scripts and Node compute the cache key from the raw
+// variables (`${AWS_CONFIG_FILE-$HOME/.aws/config}`), so these rules must match shell/awsp.*.
+
+export interface AwsPaths {
+  /** As the shell sees them: the cache is keyed by these. */
+  rawConfig: string;
+  rawCredentials: string;
+  /** After botocore's expandvars and expanduser: the files actually read. */
+  config: string;
+  credentials: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function awsPaths(env: Env): AwsPaths {
+  const home = env.HOME ?? '';
+  const rawConfig = env.AWS_CONFIG_FILE ?? `${home}/.aws/config`;
+  const rawCredentials = env.AWS_SHARED_CREDENTIALS_FILE ?? `${home}/.aws/credentials`;
+  return {
+    rawConfig,
+    rawCredentials,
+    config: expandUser(expandVars(rawConfig, env), home),
+    credentials: expandUser(expandVars(rawCredentials, env), home),
+  };
+}
+
+/** Python's os.path.expandvars: `$NAME` and `${NAME}` when set, anything else left as it is. */
+export function expandVars(path: string, env: Env): string {
+  return path.replace(/\$(\w+)|\$\{([^}]*)\}/g, (m, a: string | undefined, b: string | undefined) => {
+    const v = env[(a ?? b)!];
+    return v === undefined ? m : v;
+  });
+}
+
+/** Python's os.path.expanduser for `~` and `~/…` (other users' homes are left alone). */
+export function expandUser(path: string, home: string): string {
+  if (path === '~') return home || '/';
+  if (path.startsWith('~/')) return home.replace(/\/+$/, '') + path.slice(1);
+  return path;
+}
+
+/** The names cache: one file per pair of (raw) AWS file paths. */
+export function cacheFile(env: Env, paths: AwsPaths): string {
+  const dir = env.XDG_CACHE_HOME || `${env.HOME ?? ''}/.cache`;
+  return `${dir}/awsp/names-${cacheKey(paths.rawConfig)}%%${cacheKey(paths.rawCredentials)}`;
+}
+
+// `%` first, then `/`: the result never holds `%%`, so the separator above is unambiguous.
+const cacheKey = (p: string): string => p.replace(/%/g, '%25').replace(/\//g, '%2F');

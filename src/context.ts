@@ -1,0 +1,31 @@
+import { cacheText, statSources, writeCache } from './cache.js';
+import { awsPaths, type AwsPaths, cacheFile } from './config/paths.js';
+import { loadProfiles, type ProfileSet } from './config/profiles.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** Prints a warning line on stderr, the way every awsp message looks. */
+export const warn = (message: string): void => {
+  process.stderr.write(`awsp: ${message}\n`);
+};
+
+/** Shows a value from the user's files or environment in a message, with control characters escaped. */
+export const show = (value: string): string =>
+  // eslint-disable-next-line no-control-regex
+  /[\x00-\x1f\x7f]/.test(value) ? JSON.stringify(value) : `'${value}'`;
+
+/**
+ * Reads the profiles, prints the files' warnings once, and refreshes the names cache as a
+ * side effect (every command that parses the files keeps the shell's cache honest).
+ */
+export function readProfiles(env: Env): { set: ProfileSet; paths: AwsPaths; cache: string } {
+  const paths = awsPaths(env);
+  const before = statSources(paths);
+  const set = loadProfiles(paths);
+  for (const w of set.warnings) warn(w);
+  const text = cacheText(set, before);
+  const file = cacheFile(env, paths);
+  const failed = writeCache(file, text, [paths.config, paths.credentials], before);
+  if (failed) warn(failed);
+  return { set, paths, cache: text };
+}

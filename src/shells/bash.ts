@@ -1,0 +1,3 @@
+import { posixShell } from './posix.js';
+
+export const bash = posixShell('bash', '~/.bashrc');

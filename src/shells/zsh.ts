@@ -1,0 +1,3 @@
+import { posixShell } from './posix.js';
+
+export const zsh = posixShell('zsh', '~/.zshrc');
