@@ -1,0 +1,160 @@
+# awsp shell integration for fish. Load it from ~/.config/fish/conf.d/awsp.fish with:
+#   awsp init fish | source
+#
+# The function `awsp` only routes: switching and unsetting change this shell, so they happen
+# here; everything else runs the awsp program. Switching and TAB completion read a cache of
+# profile names and start Node only when an AWS file has changed since the cache was built.
+# Helpers are named __awsp_* and keep their variables local (set -l).
+
+functions -e awsp __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_names __awsp_complete_profile_arg
+complete -e -c awsp
+
+# Prints the profile names, from the names cache while it is fresh, else from awsp, which
+# rebuilds it. The cache holds a version line, `+PATH`/`-PATH` for the config and credentials
+# files (there or not when it was built), then one name per line.
+function __awsp_names
+    set -l c "$HOME/.aws/config"
+    set -q AWS_CONFIG_FILE; and set c $AWS_CONFIG_FILE
+    set -l k "$HOME/.aws/credentials"
+    set -q AWS_SHARED_CREDENTIALS_FILE; and set k $AWS_SHARED_CREDENTIALS_FILE
+    set -l dir "$HOME/.cache"
+    test -n "$XDG_CACHE_HOME"; and set dir $XDG_CACHE_HOME
+    set c (string replace -a -- / %2F (string replace -a -- % %25 $c))
+    set k (string replace -a -- / %2F (string replace -a -- % %25 $k))
+    set -l cache "$dir/awsp/names-$c%%$k"
+    set -l lines
+    if test -f $cache
+        set lines (string split -- \n <$cache)
+    end
+    if not test "$lines[1]" = awsp-names-v1
+        or not __awsp_fresh $cache "$lines[2]"
+        or not __awsp_fresh $cache "$lines[3]"
+        set lines (AWSP_SHELL=fish command awsp __cache)
+    end
+    set -q lines[4]; or return 0
+    set -e lines[1..3]
+    string join -- \n $lines
+end
+
+# Is the cache ($argv[1]) still right about one file ($argv[2]: `+PATH` was there, `-PATH` was not)?
+function __awsp_fresh
+    set -l file (string sub -s 2 -- $argv[2])
+    switch $argv[2]
+        case '+*'
+            test -e $file; and test $argv[1] -nt $file
+        case '-*'
+            not test -e $file
+        case '*'
+            return 1
+    end
+end
+
+# Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
+# With argv[1] = switch, keys the user set by hand go too (they would override AWS_PROFILE),
+# and stderr says which.
+function __awsp_clear
+    set -l cleared
+    set -l ours 0
+    if set -q AWSP_KEYS; and test "$AWSP_KEYS" = "$AWS_ACCESS_KEY_ID"
+        set ours 1
+    end
+    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION
+        set -q $v; or continue
+        if test $ours = 1
+            set -e -g $v
+        else if test "$argv[1]" = switch
+            set -e -g $v
+            set -a cleared $v
+        end
+    end
+    set -e -g AWSP_KEYS
+    if set -q AWS_DEFAULT_PROFILE
+        test "$argv[1]" = switch; and set -a cleared AWS_DEFAULT_PROFILE
+        set -e -g AWS_DEFAULT_PROFILE
+    end
+    if set -q AWSP_REGION
+        for v in AWS_REGION AWS_DEFAULT_REGION
+            if set -q $v; and test "$$v" = "$AWSP_REGION"
+                set -e -g $v
+            end
+        end
+        set -e -g AWSP_REGION
+    end
+    if set -q cleared[1]
+        printf 'awsp: cleared %s from the environment (it would override AWS_PROFILE)\n' "$cleared" >&2
+    end
+    return 0
+end
+
+# Switches to profile argv[1], already validated; argv[2] is a region or empty.
+function __awsp_use
+    __awsp_clear switch
+    set -gx AWS_PROFILE $argv[1]
+    if test -n "$argv[2]"
+        set -gx AWS_REGION $argv[2]
+        set -gx AWS_DEFAULT_REGION $argv[2]
+        set -gx AWSP_REGION $argv[2]
+    end
+    return 0
+end
+
+function __awsp_switch
+    set -l name
+    if test (count $argv) -eq 1; and not string match -q -- '-*' $argv[1]; and test "$argv[1]" != use
+        set name $argv[1]
+    else if test (count $argv) -eq 2; and test "$argv[1]" = use; and not string match -q -- '-*' $argv[2]
+        set name $argv[2]
+    end
+    if test -n "$name"
+        if contains -- $name (__awsp_names)
+            __awsp_use $name ''
+            return 0
+        end
+    end
+    # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
+    set -l code (AWSP_SHELL=fish command awsp __switch $argv)
+    or return
+    eval $code
+end
+
+function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, awsp list'
+    if test (count $argv) -eq 0
+        AWSP_SHELL=fish command awsp status
+        return
+    end
+    switch $argv[1]
+        case -u --unset
+            if test (count $argv) -gt 1
+                printf 'awsp: %s takes no arguments\n' $argv[1] >&2
+                return 2
+            end
+            __awsp_clear unset
+            set -e -g AWS_PROFILE
+            return 0
+        case init list status exports exec help -h --help -V --version
+            AWSP_SHELL=fish command awsp $argv
+        case '*'
+            __awsp_switch $argv
+    end
+end
+
+# TAB completion: fish filters the candidates by what is typed and quotes what it inserts.
+function __awsp_complete_profile_arg
+    set -l tokens (commandline -opc)
+    test (count $tokens) -eq 2; and contains -- $tokens[2] use exports exec
+end
+
+complete -c awsp -f
+complete -c awsp -n __fish_use_subcommand -a '(__awsp_names)' -d profile
+complete -c awsp -n __fish_use_subcommand -a 'use list exports exec init help'
+complete -c awsp -n __fish_use_subcommand -s u -l unset -d 'remove AWS_PROFILE'
+complete -c awsp -n __awsp_complete_profile_arg -a '(__awsp_names)' -d profile
+complete -c awsp -n '__fish_seen_subcommand_from init' -a 'bash zsh fish'
+complete -c awsp -n '__fish_seen_subcommand_from list' -l json -d 'machine-readable output'
+complete -c awsp -n 'not __fish_seen_subcommand_from list exports exec init help' -s r -l region -r -d 'also set AWS_REGION'
+complete -c awsp -n '__fish_seen_subcommand_from exports' -l format -r -a 'bash zsh fish powershell env dotenv json process'
+complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l duration -r -d 'session seconds'
+complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l no-session -d 'export long-term keys as they are'
+complete -c awsp -n '__fish_seen_subcommand_from exports' -l reveal -d 'print secrets to a terminal'
+complete -c awsp -n '__fish_seen_subcommand_from exports' -l write-credentials -r -d 'write a credentials-file profile'
+complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l login -d 'run aws sso login when needed'

@@ -1,0 +1,171 @@
+# shellcheck shell=bash disable=SC2296,SC2298,SC2299
+# (shellcheck reads zsh as bash: SC2296/8/9 are zsh's own parameter flags, as in ${(f)x}.)
+#
+# awsp shell integration for zsh. Load it from ~/.zshrc, after compinit, with:
+#   eval "$(awsp init zsh)"
+#
+# The function `awsp` only routes: switching and unsetting change this shell, so they happen
+# here; everything else runs the awsp program. Switching and TAB completion read a cache of
+# profile names and start Node only when an AWS file has changed since the cache was built.
+# Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
+# no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
+
+\builtin unfunction awsp __awsp_load __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || :
+
+# Fills the caller's array __awsp_lines with the names cache: a version line, `+PATH`/`-PATH`
+# for the config and credentials files, then one profile name per line.
+__awsp_load() {
+    \builtin emulate -L zsh
+    \builtin local c="${AWS_CONFIG_FILE-${HOME-}/.aws/config}"
+    \builtin local k="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
+    c="${c//\%/%25}"
+    k="${k//\%/%25}"
+    \builtin local cache="${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}"
+    __awsp_lines=()
+    if [[ -f $cache ]]; then
+        __awsp_lines=("${(@f)"$(<$cache)"}")
+    fi
+    if [[ ${__awsp_lines[1]-} == awsp-names-v1 ]] &&
+        __awsp_fresh "$cache" "${__awsp_lines[2]-}" &&
+        __awsp_fresh "$cache" "${__awsp_lines[3]-}"; then
+        return 0
+    fi
+    __awsp_lines=("${(@f)"$(AWSP_SHELL=zsh \command awsp __cache)"}")
+}
+
+# Is the cache ($1) still right about one file ($2: `+PATH` was there, `-PATH` was not)?
+__awsp_fresh() {
+    \builtin emulate -L zsh
+    \builtin local file="${2:1}"
+    case $2 in
+        (+*) [[ -e $file && $1 -nt $file ]] ;;
+        (-*) [[ ! -e $file ]] ;;
+        *) return 1 ;;
+    esac
+}
+
+# Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
+# With $1 = switch, keys the user set by hand go too (they would override AWS_PROFILE),
+# and stderr says which.
+__awsp_clear() {
+    \builtin emulate -L zsh
+    \builtin local v cleared='' ours=0
+    if (( ${+AWSP_KEYS} )) && [[ $AWSP_KEYS == "${AWS_ACCESS_KEY_ID-}" ]]; then
+        ours=1
+    fi
+    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; do
+        (( ${(P)+v} )) || continue
+        if (( ours )); then
+            \builtin unset "$v"
+        elif [[ $1 == switch ]]; then
+            \builtin unset "$v"
+            cleared+=" $v"
+        fi
+    done
+    \builtin unset AWSP_KEYS
+    if (( ${+AWS_DEFAULT_PROFILE} )); then
+        [[ $1 != switch ]] || cleared+=" AWS_DEFAULT_PROFILE"
+        \builtin unset AWS_DEFAULT_PROFILE
+    fi
+    if (( ${+AWSP_REGION} )); then
+        for v in AWS_REGION AWS_DEFAULT_REGION; do
+            if (( ${(P)+v} )) && [[ ${(P)v} == "$AWSP_REGION" ]]; then
+                \builtin unset "$v"
+            fi
+        done
+        \builtin unset AWSP_REGION
+    fi
+    if [[ -n $cleared ]]; then
+        \builtin printf 'awsp: cleared%s from the environment (it would override AWS_PROFILE)\n' "$cleared" >&2
+    fi
+}
+
+# Switches to profile $1, already validated; $2 is a region or empty.
+__awsp_use() {
+    \builtin emulate -L zsh
+    __awsp_clear switch
+    \builtin export AWS_PROFILE="$1"
+    if [[ -n ${2-} ]]; then
+        \builtin export AWS_REGION="$2" AWS_DEFAULT_REGION="$2" AWSP_REGION="$2"
+    fi
+}
+
+__awsp_switch() {
+    \builtin emulate -L zsh
+    \builtin local name='' code
+    if (( $# == 1 )) && [[ $1 != -* && $1 != use ]]; then
+        name="$1"
+    elif (( $# == 2 )) && [[ $1 == use && $2 != -* ]]; then
+        name="$2"
+    fi
+    if [[ -n $name ]]; then
+        \builtin local -a __awsp_lines
+        __awsp_load
+        # (Ie): the last exact match; past the three header lines, it is a profile name.
+        if (( ${__awsp_lines[(Ie)$name]} > 3 )); then
+            __awsp_use "$name" ''
+            return 0
+        fi
+    fi
+    # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
+    code="$(AWSP_SHELL=zsh \command awsp __switch "$@")" || return
+    \builtin eval "$code"
+}
+
+awsp() {
+    \builtin emulate -L zsh
+    if (( $# == 0 )); then
+        AWSP_SHELL=zsh \command awsp status
+        return
+    fi
+    case $1 in
+        (-u|--unset)
+            if (( $# > 1 )); then
+                \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
+                return 2
+            fi
+            __awsp_clear unset
+            \builtin unset AWS_PROFILE
+            ;;
+        (init|list|status|exports|exec|help|-h|--help|-V|--version)
+            AWSP_SHELL=zsh \command awsp "$@"
+            ;;
+        (*)
+            __awsp_switch "$@"
+            ;;
+    esac
+}
+
+# TAB completion (compsys): compadd filters by what is typed and quotes what it inserts.
+__awsp_complete() {
+    \builtin emulate -L zsh
+    \builtin local -a __awsp_lines
+    if (( CURRENT == 2 )); then
+        if [[ $PREFIX == -* ]]; then
+            compadd -- --unset -u --region --help --version
+        else
+            __awsp_load
+            compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
+            compadd -J commands -- use list exports exec init help
+        fi
+    elif [[ ${words[CURRENT-1]} == (--region|-r) ]]; then
+        return 1
+    elif (( CURRENT == 3 )) && [[ ${words[2]} == (use|exports|exec) && $PREFIX != -* ]]; then
+        __awsp_load
+        compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
+    elif (( CURRENT == 3 )) && [[ ${words[2]} == init ]]; then
+        compadd -- bash zsh fish
+    elif [[ $PREFIX == -* ]]; then
+        case ${words[2]} in
+            (list) compadd -- --json ;;
+            (exports) compadd -- --format --duration --no-session --reveal --write-credentials --force --login -- ;;
+            (exec) compadd -- --duration --no-session --login -- ;;
+            (init|help) ;;
+            (*) compadd -- --region ;;
+        esac
+    fi
+}
+
+if (( ${+functions[compdef]} )); then
+    compdef __awsp_complete awsp
+fi
