@@ -1,0 +1,51 @@
+import { closestNames, type Profile, type ProfileSet, profileKind } from '../config/profiles.js';
+import { show } from '../context.js';
+import { UserError } from '../errors.js';
+
+/** The profile and its source_profile links, as the SDK follows them (stops at a cycle or a missing name). */
+export function profileChain(set: ProfileSet, name: string): Profile[] {
+  const byName = new Map(set.profiles.map((p) => [p.name, p]));
+  const chain: Profile[] = [];
+  let p = byName.get(name);
+  while (p && !chain.includes(p)) {
+    chain.push(p);
+    // botocore and the SDK ignore source_profile on a profile without role_arn.
+    const src = p.options.has('role_arn') ? p.options.get('source_profile') : undefined;
+    p = src === undefined ? undefined : byName.get(src);
+  }
+  return chain;
+}
+
+export function findProfile(set: ProfileSet, name: string): Profile {
+  const p = set.profiles.find((q) => q.name === name);
+  if (p) return p;
+  const names = set.profiles.map((q) => q.name);
+  const near = closestNames(name, names);
+  const hint =
+    near.length > 0
+      ? `; did you mean ${near.map(show).join(', ')}?`
+      : names.length === 0
+        ? `; no profiles in ${set.config.path} or ${set.credentials.path}`
+        : '; see awsp list';
+  throw new UserError(`no profile ${show(name)}${hint}`);
+}
+
+export const hasCredentialSettings = (p: Profile): boolean => profileKind(p) !== '-';
+
+/** The variable that carries the profiles being resolved, down through credential_process children. */
+export const GUARD = 'AWSP_RESOLVING';
+
+/**
+ * Stops a credential_process that runs awsp for a profile already being resolved further up
+ * (directly, or through a chain of profiles), which would otherwise fork without end.
+ */
+export function enterGuard(env: Record<string, string | undefined>, name: string): string {
+  const outer = env[GUARD] ? env[GUARD].split('\n') : [];
+  if (outer.includes(name)) {
+    throw new UserError(
+      `profile ${show(name)} needs its own credentials to get them (credential_process loop: ${[...outer, name].join(' -> ')}); point its credential_process elsewhere`,
+    );
+  }
+  // Profile names never hold control characters (the parser skips those), so a newline separates.
+  return [...outer, name].join('\n');
+}

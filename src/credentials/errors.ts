@@ -1,0 +1,121 @@
+// Turns what the SDK throws into one actionable line. Messages are matched loosely and the
+// profile chain from our own parser fills in what the SDK does not say (which profile, which role).
+import type { Profile } from '../config/profiles.js';
+import { show } from '../context.js';
+import { UserError } from '../errors.js';
+import { posixQuote } from '../shells/posix.js';
+import { hasCredentialSettings } from './chain.js';
+
+export interface ErrorContext {
+  profile: string;
+  /** The profile, then its source_profile links. */
+  chain: Profile[];
+  /** Every profile our parser knows, by name. */
+  known: Map<string, Profile>;
+}
+
+/** An SSO problem that `aws sso login` fixes: the command is kept for --login. */
+export class SsoLoginNeeded extends UserError {
+  constructor(
+    message: string,
+    readonly loginArgs: string[],
+  ) {
+    super(message);
+  }
+}
+
+const oneLine = (s: string): string =>
+  s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' | ');
+
+const NETWORK = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ENETDOWN|socket hang up)\b/;
+
+/** A word for a shell command line in a message: quoted only when it has to be. */
+const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : posixQuote(s));
+
+export function ssoLoginArgs(chain: Profile[], profile: string): string[] {
+  const sso = chain.find((p) => p.options.has('sso_session') || p.options.has('sso_start_url'));
+  const session = sso?.options.get('sso_session');
+  return session !== undefined ? ['sso', 'login', '--sso-session', session] : ['sso', 'login', '--profile', sso?.name ?? profile];
+}
+
+function errorCode(e: unknown): string {
+  const err = e as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  return String(err.code ?? err.cause?.code ?? err.name ?? '');
+}
+
+export function explain(e: unknown, ctx: ErrorContext): UserError {
+  if (e instanceof UserError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : '';
+  const code = errorCode(e);
+  const p = show(ctx.profile);
+
+  // The SDK could not find a profile it was asked for: either a name its parser cannot read,
+  // a profile without any credential settings, or a source_profile that does not exist.
+  const missing = /Could not resolve credentials using profile: \[(.*)\]/s.exec(message) ?? /^Profile (.+) could not be found/s.exec(message);
+  if (missing) {
+    const n = missing[1]!;
+    const ours = ctx.known.get(n);
+    const via = n === ctx.profile ? '' : ` (in the chain of ${p})`;
+    if (ours && hasCredentialSettings(ours)) {
+      return new UserError(
+        `the AWS SDK for JavaScript cannot load the profile ${show(n)}${via}: its parser skips names like this one (with spaces or characters other than letters, digits and -_@+.%:/), though the AWS CLI reads them; rename the profile`,
+      );
+    }
+    if (ours) {
+      return new UserError(
+        `profile ${show(n)}${via} has no credentials: it needs aws_access_key_id, role_arn, sso_session or sso_start_url, credential_process or web_identity_token_file`,
+      );
+    }
+    return new UserError(`profile ${show(n)}${via} does not exist; fix source_profile in the configuration`);
+  }
+
+  if (/^Command failed: /.test(message) || /credential_process/.test(message)) {
+    const proc = ctx.chain.find((q) => q.options.has('credential_process'));
+    const who = show(proc?.name ?? ctx.profile);
+    const failed = /^Command failed: [^\n]*\n?([\s\S]*)$/.exec(message);
+    if (failed) {
+      const stderr = oneLine(failed[1] ?? '');
+      return new UserError(`credential_process of profile ${who} failed${stderr ? `: ${stderr}` : ' without a message'}`);
+    }
+    return new UserError(`credential_process of profile ${who}: ${oneLine(message.replace(/^Profile \S+ credential_process /, ''))}`);
+  }
+
+  if (NETWORK.test(message) || NETWORK.test(code) || name === 'TimeoutError') {
+    return new UserError(`cannot reach AWS while resolving ${p} (${oneLine(message)}); check the network, proxy or endpoint settings`);
+  }
+
+  if (/MultiFactorAuthentication|MFA|TokenCode/.test(message) && (code === 'AccessDenied' || name === 'AccessDenied' || code === 'ValidationError')) {
+    const serial = ctx.chain.find((q) => q.options.has('mfa_serial'))?.options.get('mfa_serial');
+    return new UserError(`the MFA code${serial ? ` for ${serial}` : ''} was refused; run again with a fresh code`);
+  }
+
+  if (name === 'AccessDenied' || code === 'AccessDenied') {
+    const resource = /on resource: (arn:\S+)/.exec(message)?.[1];
+    const role = ctx.chain.find((q) => q.options.get('role_arn') === resource) ?? ctx.chain.find((q) => q.options.has('role_arn'));
+    if (role) {
+      const arn = resource ?? role.options.get('role_arn')!;
+      const source = role.options.get('source_profile');
+      const from = source !== undefined ? `source profile ${show(source)}` : `credential_source ${role.options.get('credential_source') ?? '?'}`;
+      return new UserError(
+        `access denied assuming ${arn} with the credentials of ${from}: check the role's trust policy and that the source may call sts:AssumeRole`,
+      );
+    }
+    return new UserError(`access denied while resolving ${p}: ${oneLine(message)}`);
+  }
+
+  const ssoProfile = ctx.chain.find((q) => q.options.has('sso_session') || q.options.has('sso_start_url'));
+  if (ssoProfile && (/SSO|sso|[Tt]oken/.test(message) || name === 'UnauthorizedException' || name === 'TokenProviderError')) {
+    const args = ssoLoginArgs(ctx.chain, ctx.profile);
+    return new SsoLoginNeeded(
+      `the SSO session for ${show(ssoProfile.name)} is missing or expired; run: aws ${args.map(word).join(' ')} (or add --login)`,
+      args,
+    );
+  }
+
+  return new UserError(`cannot get credentials for ${p}: ${oneLine(message)}`);
+}
