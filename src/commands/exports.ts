@@ -1,7 +1,44 @@
-import type { Env } from '../context.js';
+import { awsPaths } from '../config/paths.js';
+import { parseExports } from '../credentials/args.js';
+import { writeCredentialsSection } from '../credentials/file.js';
+import { resolveCredentials } from '../credentials/resolve.js';
+import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
+import { isoTime, isShellFormat, render } from '../formats.js';
+import { currentShell } from '../shells/index.js';
 
 /** `awsp exports [PROFILE]`: credential exports for tools that cannot read the AWS config. */
-export async function exportsCommand(_args: string[], _env: Env): Promise<number> {
-  throw new UserError('exports is not built yet');
+export async function exportsCommand(args: string[], env: Env): Promise<number> {
+  const opts = parseExports(args, env);
+  const format = opts.format ?? currentShell(env).name;
+  // Checked before resolving: no MFA prompt or STS call for output that would be refused.
+  if (opts.writeCredentials === null && isShellFormat(format) && process.stdout.isTTY && !opts.reveal) {
+    const use = format === 'fish' ? `awsp exports${profileArg(opts.profile, env)} | source` : format === 'powershell' ? `awsp exports${profileArg(opts.profile, env)} --format powershell | Invoke-Expression` : `eval "$(awsp exports${profileArg(opts.profile, env)})"`;
+    throw new UserError(`not printing secret keys onto the terminal; load them with: ${use} (or add --reveal to print them)`);
+  }
+  const { credentials } = await resolveCredentials(opts, env);
+
+  if (opts.writeCredentials !== null) {
+    const name = opts.writeCredentials;
+    const path = writeCredentialsSection(
+      awsPaths(env).credentials,
+      name,
+      [
+        ['aws_access_key_id', credentials.accessKeyId],
+        ['aws_secret_access_key', credentials.secretAccessKey],
+        ['aws_session_token', credentials.sessionToken ?? null],
+        ['aws_credential_expiration', credentials.expiration ? isoTime(credentials.expiration) : null],
+        ['awsp_managed', 'true'],
+      ],
+      opts.force,
+    );
+    const until = credentials.expiration ? `, valid until ${isoTime(credentials.expiration)}` : '';
+    warn(`wrote [${name}] to ${path}${until}; use it as the profile ${show(name)}`);
+    return 0;
+  }
+  process.stdout.write(render(format, credentials));
+  return 0;
 }
+
+const profileArg = (profile: string, env: Env): string => (profile === (env.AWS_PROFILE || 'default') ? '' : ` ${/^[\w@%+=:,./-]+$/.test(profile) ? profile : `'${profile.replace(/'/g, `'\\''`)}'`}`);
+
