@@ -1,4 +1,6 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016,SC2034
+# (SC2016: awk programs are single-quoted on purpose; SC2034: shellcheck does not see
+# that `\builtin export` exports.)
 # awsp shell integration for bash (4.4 or newer). Load it from ~/.bashrc with:
 #   eval "$(awsp init bash)"
 #
@@ -8,35 +10,46 @@
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
 
-\builtin unset -f awsp __awsp_load __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null
+\builtin unset -f awsp __awsp_cache __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
+# An alias named awsp would be expanded in the definition below and would shadow the function.
+\builtin unalias awsp 2>/dev/null || \builtin true
 
-# Fills the caller's array __awsp_lines with the names cache: a version line, `+PATH`/`-PATH`
-# for the config and credentials files, then one profile name per line.
-__awsp_load() {
-    \builtin local c=${AWS_CONFIG_FILE-${HOME-}/.aws/config}
-    \builtin local k=${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}
-    c=${c//"%"/%25} k=${k//"%"/%25}
-    \builtin local cache=${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}
-    __awsp_lines=()
+# Prints the names cache, or what awsp prints when it rebuilds a stale one: a version line,
+# `+PATH`/`-PATH` for the config and credentials files (there or not when it was built), then
+# one profile name per line. Only the three header lines are read here (no fork); the names
+# go straight from the file to awk, which filters thousands of them far faster than a loop.
+# The command ($@) gets its input from the cache; variables assigned before the call of
+# this function reach it through the environment.
+__awsp_cache() {
+    \builtin local c="${AWS_CONFIG_FILE-${HOME-}/.aws/config}"
+    \builtin local k="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
+    c="${c//"%"/%25}"
+    k="${k//"%"/%25}"
+    \builtin local cache="${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}"
+    \builtin local v='' cf='' kf=''
     if [[ -f $cache ]]; then
-        \builtin mapfile -t __awsp_lines <"$cache"
+        { IFS= \builtin read -r v && IFS= \builtin read -r cf && IFS= \builtin read -r kf; } <"$cache" || :
     fi
-    if [[ ${__awsp_lines[0]-} == awsp-names-v1 ]] \
-        && __awsp_fresh "$cache" "${__awsp_lines[1]-}" \
-        && __awsp_fresh "$cache" "${__awsp_lines[2]-}"; then
-        return 0
+    if [[ $v == awsp-names-v1 ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; then
+        "$@" <"$cache"
+    else
+        AWSP_SHELL=bash \command awsp __cache | "$@"
     fi
-    \builtin mapfile -t __awsp_lines < <(AWSP_SHELL=bash \command awsp __cache)
 }
 
 # Is the cache ($1) still right about one file ($2: `+PATH` was there, `-PATH` was not)?
 __awsp_fresh() {
-    \builtin local file=${2:1}
+    \builtin local file="${2:1}"
     case $2 in
         +*) [[ -e $file && $1 -nt $file ]] ;;
         -*) [[ ! -e $file ]] ;;
-        *) return 1 ;;
+        *) \builtin return 1 ;;
     esac
+}
+
+# Is $1 a profile name? (Past the header; compared as bytes.)
+__awsp_known() {
+    AWSP_NAME="$1" LC_ALL=C __awsp_cache command awk 'NR > 3 && $0 == ENVIRON["AWSP_NAME"] { found = 1; exit } END { exit !found }'
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
@@ -44,14 +57,13 @@ __awsp_fresh() {
 # and stderr says which.
 __awsp_clear() {
     \builtin local v cleared='' ours=0
-    if [[ -n ${AWSP_KEYS+set} && ${AWSP_KEYS} == "${AWS_ACCESS_KEY_ID-}" ]]; then
+    if [[ -n ${AWSP_KEYS+set} && -n ${AWS_ACCESS_KEY_ID+set} && ${AWSP_KEYS} == "${AWS_ACCESS_KEY_ID}" ]]; then
         ours=1
     fi
     for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; do
-        [[ -n ${!v+set} ]] || continue
-        if ((ours)); then
+        if [[ -n ${!v+set} ]] && ((ours)); then
             \builtin unset -v "$v"
-        elif [[ $1 == switch ]]; then
+        elif [[ -n ${!v+set} && $1 == switch ]]; then
             \builtin unset -v "$v"
             cleared+=" $v"
         fi
@@ -84,37 +96,31 @@ __awsp_use() {
 }
 
 __awsp_switch() {
-    \builtin local name='' n code
+    \builtin local name='' code
     if (($# == 1)) && [[ $1 != -* && $1 != use ]]; then
         name=$1
     elif (($# == 2)) && [[ $1 == use && $2 != -* ]]; then
         name=$2
     fi
-    if [[ -n $name ]]; then
-        \builtin local -a __awsp_lines
-        __awsp_load
-        for n in "${__awsp_lines[@]:3}"; do
-            if [[ $n == "$name" ]]; then
-                __awsp_use "$name" ''
-                return 0
-            fi
-        done
+    if [[ -n $name ]] && __awsp_known "$name"; then
+        __awsp_use "$name" ''
+        return 0
     fi
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
-    code=$(AWSP_SHELL=bash \command awsp __switch "$@") || return
+    code=$(AWSP_SHELL=bash \command awsp __switch "$@") || \builtin return
     \builtin eval "$code"
 }
 
 awsp() {
     if (($# == 0)); then
         AWSP_SHELL=bash \command awsp status
-        return
+        \builtin return
     fi
     case $1 in
         -u | --unset)
             if (($# > 1)); then
                 \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
-                return 2
+                \builtin return 2
             fi
             __awsp_clear unset
             \builtin unset -v AWS_PROFILE
@@ -130,50 +136,58 @@ awsp() {
 
 # TAB completion. Profile names may hold `:`, `=` or `@`, which bash splits words at
 # (COMP_WORDBREAKS), so matching uses the whole word from COMP_LINE and each reply drops the
-# part of the word that bash already keeps before the break.
+# part of the word that bash keeps before the break. Names are backslash-quoted only where
+# they need it, so that what is inserted is read back as the name and never runs.
 __awsp_complete() {
-    \builtin local line=${COMP_LINE:0:COMP_POINT}
-    \builtin local word=${line##*[[:space:]]}
-    \builtin local cur=${COMP_WORDS[COMP_CWORD]-}
-    \builtin local keep='' prev=${COMP_WORDS[COMP_CWORD - 1]-} first=${COMP_WORDS[1]-}
-    \builtin local -a __awsp_lines cands
-    \builtin local c n
-    [[ $word == *"$cur" ]] && keep=${word%"$cur"}
+    \builtin local line="${COMP_LINE:0:COMP_POINT}"
+    \builtin local word="${line##*[[:space:]]}"
+    \builtin local cur="${COMP_WORDS[COMP_CWORD]-}"
+    \builtin local keep='' prev="${COMP_WORDS[COMP_CWORD - 1]-}" first="${COMP_WORDS[1]-}"
+    \builtin local -a words
+    [[ $word != *"$cur" ]] || keep="${word%"$cur"}"
     COMPREPLY=()
-    cands=()
-    if ((COMP_CWORD == 1)); then
-        if [[ $word == -* ]]; then
-            cands=(--unset -u --region --help --version)
-        else
-            cands=(use list exports exec init help)
-            __awsp_load
-            cands+=("${__awsp_lines[@]:3}")
-        fi
+    if ((COMP_CWORD == 1)) && [[ $word != -* ]]; then
+        words=(use list exports exec init help)
+        __awsp_complete_profiles "$word" "$keep"
+    elif ((COMP_CWORD == 1)); then
+        words=(--unset -u --region --help --version)
     elif [[ $prev == --region || $prev == -r ]]; then
         return 0
     elif ((COMP_CWORD == 2)) && [[ $first == use || $first == exports || $first == exec ]] && [[ $word != -* ]]; then
-        __awsp_load
-        cands=("${__awsp_lines[@]:3}")
+        __awsp_complete_profiles "$word" "$keep"
+        return 0
     elif ((COMP_CWORD == 2)) && [[ $first == init ]]; then
-        cands=(bash zsh fish)
+        words=(bash zsh fish)
     elif [[ $word == -* ]]; then
         case $first in
-            list) cands=(--json) ;;
-            exports) cands=(--format --duration --no-session --reveal --write-credentials --force --login --) ;;
-            exec) cands=(--duration --no-session --login --) ;;
+            list) words=(--json) ;;
+            exports) words=(--format --duration --no-session --reveal --write-credentials --force --login --) ;;
+            exec) words=(--duration --no-session --login --) ;;
             init | help) ;;
-            *) cands=(--region) ;;
+            *) words=(--region) ;;
         esac
     fi
-    for c in "${cands[@]}"; do
-        if [[ $c == "$word"* ]]; then
-            n=${c#"$keep"}
-            # Quote only names that need it: printf -v costs time at 10,000 profiles.
-            [[ $n != *[!A-Za-z0-9_./:@+=,%-]* ]] || \builtin printf -v n '%q' "$n"
-            COMPREPLY+=("$n")
-        fi
+    \builtin local w
+    for w in "${words[@]}"; do
+        [[ $w != "$word"* ]] || COMPREPLY+=("$w")
     done
     return 0
+}
+
+# Appends to COMPREPLY the profile names that start with $1, less the prefix $2 that bash
+# keeps before a word break, quoted for the command line.
+__awsp_complete_profiles() {
+    # $(...) reads awk's output in large blocks (mapfile from a pipe reads byte by byte);
+    # the split is on newlines only, with globbing off for this function (`local -`).
+    \builtin local - IFS=$'\n'
+    \builtin set -f
+    # shellcheck disable=SC2207
+    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" LC_ALL=C __awsp_cache command awk '
+        NR > 3 && index($0, ENVIRON["AWSP_WORD"]) == 1 {
+            s = substr($0, length(ENVIRON["AWSP_KEEP"]) + 1)
+            gsub(/[^A-Za-z0-9_.\/:@+=,%\200-\377-]/, "\\\\&", s)
+            print s
+        }'))
 }
 
 \builtin complete -F __awsp_complete awsp
