@@ -1,0 +1,179 @@
+// `npm run bench`: awsp's everyday paths against the floor of listing names with awk, each
+// measured in the same run on the same generated files, so the ratios hold on a noisy machine.
+//
+// Per-operation time is measured inside one shell process: a loop of K operations minus the
+// same script with K = 0 (which pays for the shell's start and `awsp init`), divided by K.
+// The awk floor is measured the same way, as a loop that runs awk K times in that shell.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Shell = 'bash' | 'zsh' | 'fish';
+const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5);
+
+const root = mkdtempSync(join(tmpdir(), 'awsp-bench-'));
+const bin = join(root, 'bin');
+mkdirSync(bin);
+symlinkSync(join(REPO, 'bin', 'awsp.js'), join(bin, 'awsp'));
+
+interface Fixture {
+  n: number;
+  env: Record<string, string>;
+  config: string;
+}
+
+function fixture(n: number): Fixture {
+  const dir = join(root, `p${n}`);
+  mkdirSync(join(dir, '.aws'), { recursive: true });
+  const config = join(dir, '.aws', 'config');
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = i % 3 === 0 ? `team${i}.prod:admin` : `acct-${i}-dev`;
+    lines.push(`[profile ${name}]`, `region = eu-west-${(i % 3) + 1}`, `role_arn = arn:aws:iam::${100000000000 + i}:role/r`, 'source_profile = base', '');
+  }
+  writeFileSync(config, lines.join('\n'));
+  writeFileSync(join(dir, '.aws', 'credentials'), '[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
+  const env = {
+    HOME: dir,
+    PATH: [bin, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, '.aws', 'credentials'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+  };
+  // Build the names cache once, as the first TAB of a session would.
+  spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.js'), 'list'], { env, stdio: 'ignore' });
+  return { n, env, config };
+}
+
+const AWK = `awk '/^\\[/ { s = substr($0, 2, length($0) - 2); sub(/^profile /, "", s); print s }'`;
+
+/** One shell script running `op` k times; `$AWS_CONFIG_FILE` and the integration are available. */
+function script(shell: Shell, op: string, k: number): string[] {
+  switch (shell) {
+    case 'bash':
+      return ['bash', '--noprofile', '--norc', '-c', `eval "$(awsp init bash)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
+    case 'zsh':
+      // compadd exists only inside a completion widget: stub it, so this times awsp's own part.
+      return ['zsh', '-f', '-c', `compadd() { : }\neval "$(awsp init zsh)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
+    case 'fish':
+      return ['fish', '--no-config', '--private', '-c', `awsp init fish | source\nfor i in (seq ${k})\n${op}\nend`];
+  }
+}
+
+function wall(argv: string[], env: Record<string, string>): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ').slice(0, 200)} failed: ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Median per-operation ms of `op` and of the awk floor, interleaved round by round. */
+function perOp(shell: Shell, f: Fixture, op: string, k: number): { ours: number; floor: number } {
+  const awkOp = shell === 'fish' ? `${AWK} $AWS_CONFIG_FILE >/dev/null` : `${AWK} "$AWS_CONFIG_FILE" >/dev/null`;
+  const ours: number[] = [];
+  const floor: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const base = wall(script(shell, ':', 0), f.env);
+    ours.push((wall(script(shell, op, k), f.env) - base) / k);
+    const base2 = wall(script(shell, ':', 0), f.env);
+    floor.push((wall(script(shell, awkOp, k), f.env) - base2) / k);
+  }
+  return { ours: median(ours), floor: median(floor) };
+}
+
+/** TAB after `awsp ` plus a typed prefix, as each shell calls our completion. */
+const tab = (shell: Shell, typed: string): string =>
+  ({
+    bash: `COMP_WORDS=(awsp '${typed}'); COMP_CWORD=1; COMP_LINE='awsp ${typed}'; COMP_POINT=${5 + typed.length}; __awsp_complete`,
+    zsh: `CURRENT=2; PREFIX='${typed}'; words=(awsp '${typed}'); __awsp_complete`,
+    fish: `complete -C 'awsp ${typed}' >/dev/null`,
+  })[shell];
+
+interface Row {
+  case: string;
+  shell: string;
+  profiles: number | string;
+  ours: number;
+  floor: number | null;
+  ratio: number | null;
+  target: string;
+}
+
+function fmt(rows: Row[]): string {
+  const head = ['case', 'shell', 'profiles', 'awsp ms', 'floor ms', 'ratio', 'target'];
+  const body = rows.map((r) => [
+    r.case,
+    r.shell,
+    String(r.profiles),
+    r.ours.toFixed(2),
+    r.floor === null ? '-' : r.floor.toFixed(2),
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+    r.target,
+  ]);
+  const w = head.map((_, i) => Math.max(head[i]!.length, ...body.map((b) => b[i]!.length)));
+  return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const fixtures = [fixture(1000), fixture(10000)];
+  for (const f of fixtures) {
+    const k = f.n >= 10000 ? 10 : 40;
+    for (const typed of ['', 'acct-12']) {
+      for (const shell of SHELLS) {
+        const { ours, floor } = perOp(shell, f, tab(shell, typed), k);
+        rows.push({ case: `TAB: awsp ${typed}<TAB>`, shell, profiles: f.n, ours, floor, ratio: ours / floor, target: '<= 3x floor' });
+        process.stderr.write('.');
+      }
+    }
+  }
+  // fish's TAB above includes fish ranking every candidate; this is our part alone, like zsh's.
+  for (const f of fixtures) {
+    const { ours, floor } = perOp('fish', f, '__awsp_names >/dev/null', f.n >= 10000 ? 10 : 40);
+    rows.push({ case: 'TAB, names source only: __awsp_names', shell: 'fish', profiles: f.n, ours, floor, ratio: ours / floor, target: '<= 3x floor' });
+  }
+  const f1k = fixtures[0]!;
+  for (const shell of SHELLS) {
+    const { ours, floor } = perOp(shell, f1k, 'awsp acct-500-dev', 40);
+    rows.push({ case: 'switch: awsp NAME', shell, profiles: f1k.n, ours, floor, ratio: ours / floor, target: '<= 3x floor' });
+    process.stderr.write('.');
+  }
+  // Peers and context, one process each.
+  const nodeMs = median(Array.from({ length: ROUNDS }, () => wall([process.execPath, '-e', '0'], f1k.env)));
+  rows.push({ case: 'context: node -e 0', shell: '-', profiles: '-', ours: nodeMs, floor: null, ratio: null, target: '' });
+  if (existsSync('/usr/bin/aws')) {
+    for (const f of fixtures) {
+      const ms = median(Array.from({ length: 3 }, () => wall(['/usr/bin/aws', 'configure', 'list-profiles'], f.env)));
+      const awkMs = median(Array.from({ length: 3 }, () => wall(['sh', '-c', `${AWK} "$AWS_CONFIG_FILE" >/dev/null`], f.env)));
+      rows.push({ case: 'peer: aws configure list-profiles', shell: '-', profiles: f.n, ours: ms, floor: awkMs, ratio: ms / awkMs, target: '(for comparison)' });
+    }
+  }
+  const exportsBench = join(REPO, 'bench', 'exports.ts');
+  if (existsSync(exportsBench)) {
+    const mod = (await import(exportsBench)) as { benchExports(): Promise<{ case: string; ours_ms: number; peer_ms: number | null; ratio: number | null; target?: string }[]> };
+    for (const r of await mod.benchExports()) {
+      rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target ?? 'vs aws configure export-credentials' });
+    }
+  }
+  process.stderr.write('\n');
+  console.log(fmt(rows));
+  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians.`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
