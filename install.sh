@@ -1,0 +1,213 @@
+#!/bin/sh
+# Installs awsp from this checkout: dependencies, build, `awsp` on PATH, and the init line in
+# the rc file of each installed shell (bash, zsh, fish), once, between marker comments.
+#
+#   ./install.sh                  install (safe to run again: it changes only what is missing)
+#   ./install.sh --no-modify-rc   do not touch rc files
+#   ./install.sh --uninstall      remove exactly what install added
+#   ./install.sh --bin-dir DIR    link awsp into DIR instead of npm's global bin (or ~/.local/bin)
+#
+# POSIX sh, no prompts. It never rewrites an rc file wholesale: it appends one block, and
+# --uninstall deletes that block's lines and keeps every other byte. Each step checks its own
+# errors, since `main "$@" || exit 1` turns set -e off inside main.
+
+set -eu
+
+BEGIN_MARK='# >>> awsp >>>'
+# Used instead when the rc file lacked a final newline, so --uninstall can take that one back too.
+BEGIN_MARK_NL='# >>> awsp >>> (after an added newline)'
+END_MARK='# <<< awsp <<<'
+
+say() { printf 'awsp install: %s\n' "$*"; }
+die() {
+    printf 'awsp install: error: %s\n' "$*" >&2
+    exit 1
+}
+
+check_node() {
+    command -v node >/dev/null 2>&1 || die "node is not on PATH; install Node.js 20 or newer"
+    command -v npm >/dev/null 2>&1 || die "npm is not on PATH; install Node.js 20 or newer with npm"
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    [ "$major" -ge 20 ] || die "Node.js $(node --version) is too old: awsp needs 20 or newer"
+}
+
+build() {
+    # npm ci only when node_modules is missing or older than the lock file.
+    if [ ! -f node_modules/.package-lock.json ] ||
+        [ -n "$(find package-lock.json -newer node_modules/.package-lock.json 2>/dev/null)" ]; then
+        say "installing dependencies (npm ci)"
+        npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null || die "npm ci failed"
+    fi
+    say "building"
+    npm run --silent build </dev/null >/dev/null || die "the build failed (npm run build)"
+}
+
+# Where to put the `awsp` link: --bin-dir, else npm's global bin when writable, else ~/.local/bin.
+pick_bin_dir() {
+    if [ -n "$BIN_DIR" ]; then
+        printf '%s\n' "$BIN_DIR"
+        return
+    fi
+    prefix=$(npm prefix -g 2>/dev/null || true)
+    if [ -n "$prefix" ] && [ -d "$prefix/bin" ] && [ -w "$prefix/bin" ]; then
+        printf '%s\n' "$prefix/bin"
+    else
+        printf '%s\n' "$HOME/.local/bin"
+    fi
+}
+
+on_path() {
+    case ":$PATH:" in
+        *":$1:"*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+link_bin() {
+    mkdir -p "$1" || die "cannot create $1"
+    target="$ROOT/bin/awsp.js"
+    if [ -L "$1/awsp" ] && [ "$(readlink "$1/awsp")" = "$target" ]; then
+        say "$1/awsp already links to $target"
+    elif [ -e "$1/awsp" ] || [ -L "$1/awsp" ]; then
+        die "$1/awsp exists and is not awsp's link; remove it or use --bin-dir"
+    else
+        ln -s "$target" "$1/awsp" || die "cannot link $1/awsp"
+        say "linked $1/awsp -> $target"
+    fi
+}
+
+# The block for one shell ($3 is its first line): a PATH line when the bin dir is not on PATH, then the init line.
+# shellcheck disable=SC2016 # the rc file expands $PATH and runs $(awsp init), not us
+rc_block() {
+    printf '%s\n' "$3"
+    if ! on_path "$2"; then
+        case $1 in
+            fish) printf 'fish_add_path -g %s\n' "$(fish_quote "$2")" ;;
+            *) printf 'export PATH=%s:"${PATH}"\n' "$(sh_quote "$2")" ;;
+        esac
+    fi
+    case $1 in
+        fish) printf 'awsp init fish | source\n' ;;
+        *) printf 'eval "$(awsp init %s)"\n' "$1" ;;
+    esac
+    printf '%s\n' "$END_MARK"
+}
+
+sh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+fish_quote() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g")"; }
+
+rc_file() {
+    case $1 in
+        bash) printf '%s\n' "$HOME/.bashrc" ;;
+        zsh) printf '%s\n' "${ZDOTDIR:-$HOME}/.zshrc" ;;
+        fish) printf '%s\n' "${XDG_CONFIG_HOME:-$HOME/.config}/fish/conf.d/awsp.fish" ;;
+    esac
+}
+
+add_rc() {
+    file=$(rc_file "$1")
+    if has_block "$file"; then
+        say "$file already loads awsp"
+        return
+    fi
+    mkdir -p "$(dirname "$file")" || die "cannot create the folder of $file"
+    mark=$BEGIN_MARK
+    # Start the block on its own line even when the file lacks a final newline.
+    if [ -s "$file" ] && ! ends_with_newline "$file"; then
+        printf '\n' >>"$file" || die "cannot write $file"
+        mark=$BEGIN_MARK_NL
+    fi
+    rc_block "$1" "$2" "$mark" >>"$file" || die "cannot write $file"
+    say "added the awsp init line to $file"
+}
+
+has_block() { [ -f "$1" ] && grep -qxF -e "$BEGIN_MARK" -e "$BEGIN_MARK_NL" "$1"; }
+
+ends_with_newline() { [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ]; }
+
+remove_rc() {
+    file=$(rc_file "$1")
+    has_block "$file" || return 0
+    nonl=0
+    ends_with_newline "$file" || nonl=1
+    tmp="$file.awsp-uninstall.$$"
+    # Lines are printed with the newline of the previous one, so that the file's last line
+    # keeps (or lacks) its newline exactly as before install.
+    awk -v b="$BEGIN_MARK" -v bn="$BEGIN_MARK_NL" -v e="$END_MARK" -v nonl="$nonl" '
+        skip { if ($0 == e) skip = 0; next }
+        $0 == b || $0 == bn { skip = 1; dropnl = ($0 == bn); next }
+        { if (n++) printf "\n"; printf "%s", $0; dropnl = 0 }
+        END { if (n && !nonl && !dropnl) printf "\n" }
+    ' "$file" >"$tmp" || die "cannot read $file"
+    # Write back through the same inode (keeps its mode, owner and any symlink), unless
+    # nothing but our block was in it, in which case the file goes.
+    if [ -s "$tmp" ]; then
+        cat "$tmp" >"$file" || die "cannot write $file"
+        say "removed the awsp block from $file"
+    else
+        rm -f "$file"
+        say "removed $file"
+    fi
+    rm -f "$tmp"
+}
+
+shells() {
+    for s in bash zsh fish; do
+        if command -v "$s" >/dev/null 2>&1; then printf '%s\n' "$s"; fi
+    done
+}
+
+uninstall() {
+    bin_dir=$(pick_bin_dir)
+    for d in "$bin_dir" "$HOME/.local/bin"; do
+        if [ -L "$d/awsp" ] && [ "$(readlink "$d/awsp")" = "$ROOT/bin/awsp.js" ]; then
+            rm -f "$d/awsp"
+            say "removed $d/awsp"
+        fi
+    done
+    if [ "$MODIFY_RC" = 1 ]; then
+        for s in $(shells); do remove_rc "$s"; done
+    fi
+    say "done; open a new shell"
+}
+
+install() {
+    check_node
+    build
+    bin_dir=$(pick_bin_dir)
+    link_bin "$bin_dir"
+    if [ "$MODIFY_RC" = 1 ]; then
+        for s in $(shells); do add_rc "$s" "$bin_dir"; done
+    else
+        say "rc files left alone (--no-modify-rc); load awsp with: eval \"\$(awsp init bash)\""
+    fi
+    say "done; open a new shell and run: awsp <profile>"
+}
+
+main() {
+    ROOT=$(cd "$(dirname "$0")" && pwd -P)
+    MODIFY_RC=1
+    ACTION=install
+    BIN_DIR=''
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --uninstall) ACTION=uninstall ;;
+            --no-modify-rc) MODIFY_RC=0 ;;
+            --bin-dir)
+                [ $# -ge 2 ] || die "--bin-dir needs a directory"
+                BIN_DIR=$2
+                shift
+                ;;
+            -h | --help)
+                sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+                return 0
+                ;;
+            *) die "unknown option: $1 (see --help)" ;;
+        esac
+        shift
+    done
+    cd "$ROOT"
+    "$ACTION"
+}
+
+main "$@" || exit 1

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The tools the test suite drives for real: bash, zsh and fish, shellcheck, tmux and expect
+# (terminals), setpriv (an unprivileged user), and the AWS CLI v2 (parity of list-profiles,
+# export-credentials). Run before `npm test`: installs what is missing through apt-get when
+# it can (root, non-interactive), otherwise names the command to run and fails: a missing
+# shell must fail the suite, never skip it.
+set -u
+
+missing=''
+for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:expect setpriv:util-linux awk:mawk; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+done
+# The AWS CLI must be the real v2 at /usr/bin/aws (a pyenv shim named aws is not it).
+[ -x /usr/bin/aws ] || missing="$missing awscli"
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test-deps: installing$missing" >&2
+    apt-get update -qq </dev/null >/dev/null || exit 1
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing </dev/null >/dev/null || exit 1
+    exit 0
+fi
+echo "test-deps: missing$missing; install them with: sudo apt-get install -y$missing" >&2
+exit 1
