@@ -38,8 +38,12 @@ build() {
         say "installing dependencies (npm ci)"
         npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null || die "npm ci failed"
     fi
-    say "building"
-    npm run --silent build </dev/null >/dev/null || die "the build failed (npm run build)"
+    # Build only when a source is newer than the bundle (a rebuild replaces dist/ under
+    # any awsp that is running).
+    if [ ! -f dist/cli.js ] || [ -n "$(find src package.json package-lock.json -newer dist/cli.js 2>/dev/null | head -n 1)" ]; then
+        say "building"
+        npm run --silent build </dev/null >/dev/null || die "the build failed (npm run build)"
+    fi
 }
 
 # Where to put the `awsp` link: --bin-dir, else npm's global bin when writable, else ~/.local/bin.
