@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ProfileSet } from './config/profiles.js';
+import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
 
 // The names cache lets the shell functions complete and validate without starting Node.
 // Format (read by shell/awsp.*): a version line, then `+PATH` or `-PATH` for the config and
@@ -9,39 +9,48 @@ import type { ProfileSet } from './config/profiles.js';
 // and each file's presence is unchanged.
 export const CACHE_VERSION = 'awsp-names-v1';
 
-const statMtime = (path: string): number | undefined => {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-};
-
-export function cacheText(set: ProfileSet, before: readonly (number | undefined)[]): string {
-  const flag = (m: number | undefined, path: string) => `${m === undefined ? '-' : '+'}${path}`;
-  return [
-    CACHE_VERSION,
-    flag(before[0], set.config.path),
-    flag(before[1], set.credentials.path),
-    ...set.profiles.map((p) => p.name),
-    '',
-  ].join('\n');
+export function cacheText(set: ProfileSet): string {
+  const flag = (f: LoadedFile) => `${f.snapshot.exists ? '+' : '-'}${f.path}`;
+  return [CACHE_VERSION, flag(set.config), flag(set.credentials), ...set.profiles.map((p) => p.name), ''].join('\n');
 }
 
-/** Stat the two files before reading them, so a change made while we read is noticed. */
-export function statSources(paths: { config: string; credentials: string }): (number | undefined)[] {
-  return [statMtime(paths.config), statMtime(paths.credentials)];
+/** Whether a file still holds exactly what was read from it. */
+export function unchanged(f: LoadedFile): boolean {
+  try {
+    const now = snapshot(f.path);
+    const was = f.snapshot;
+    if (now.exists !== was.exists || (now.bytes === null) !== (was.bytes === null)) return false;
+    return now.bytes === null || now.bytes.equals(was.bytes!);
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Writes the cache atomically (a reader never sees half a file). Best effort: on failure the
- * shell falls back to asking Node, so the reason is returned for a warning, not thrown.
+ * Writes the cache atomically (a reader never sees half a file) and only if it is right.
+ * The order closes every race with an edit of the AWS files:
+ *   1. the names come from the files as read;
+ *   2. the cache is written to a temporary file;
+ *   3. the files are read again: if either changed, the cache is dropped (an edit made
+ *      before this point is caught here, even one that left the mtime as it was);
+ *   4. the cache's mtime is set back to the start of its second, then it is renamed in place.
+ * An edit after step 3 gives the file an mtime at or after the temporary file's write, so
+ * never older than the cache's whole-second mtime: the shell's strict `-nt` then rebuilds,
+ * on a filesystem with nanosecond or with one-second timestamps alike.
+ * Best effort: on failure the shell falls back to asking Node, so the reason is returned for
+ * a warning, not thrown.
  */
-export function writeCache(file: string, text: string, sources: readonly string[], before: readonly (number | undefined)[]): string | null {
+export function writeCache(file: string, text: string, verify: () => boolean): string | null {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, text, { mode: 0o600 });
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    if (!verify()) {
+      unlinkSync(tmp);
+      return null;
+    }
+    const st = statSync(tmp);
+    utimesSync(tmp, st.atime, Math.floor(st.mtimeMs / 1000));
     renameSync(tmp, file);
   } catch (e) {
     try {
@@ -49,15 +58,9 @@ export function writeCache(file: string, text: string, sources: readonly string[
     } catch {
       /* it was never written */
     }
-    return `cannot write the profile cache ${file}: ${(e as Error).message}`;
-  }
-  // A file changed while we read it: drop the cache rather than keep stale names.
-  if (sources.some((s, i) => statMtime(s) !== before[i])) {
-    try {
-      unlinkSync(file);
-    } catch {
-      /* another writer replaced it */
-    }
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+ '.*'$/, '');
+    return `cannot write the profile cache ${file}: ${why}`;
   }
   return null;
 }

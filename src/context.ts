@@ -1,4 +1,4 @@
-import { cacheText, statSources, writeCache } from './cache.js';
+import { cacheText, unchanged, writeCache } from './cache.js';
 import { awsPaths, type AwsPaths, cacheFile } from './config/paths.js';
 import { loadProfiles, type ProfileSet } from './config/profiles.js';
 
@@ -20,12 +20,13 @@ export const show = (value: string): string =>
  */
 export function readProfiles(env: Env): { set: ProfileSet; paths: AwsPaths; cache: string } {
   const paths = awsPaths(env);
-  const before = statSources(paths);
   const set = loadProfiles(paths);
   for (const w of set.warnings) warn(w);
-  const text = cacheText(set, before);
+  const text = cacheText(set);
   const file = cacheFile(env, paths);
-  const failed = writeCache(file, text, [paths.config, paths.credentials], before);
-  if (failed) warn(failed);
+  if (file !== null) {
+    const failed = writeCache(file, text, () => unchanged(set.config) && unchanged(set.credentials));
+    if (failed) warn(failed);
+  }
   return { set, paths, cache: text };
 }

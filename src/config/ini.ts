@@ -30,6 +30,9 @@ const NONSPACE = new RegExp(`[^${WS}]`);
 const SECTION = /^\[([^\n]+)\]/;
 const OPTION = new RegExp(`^([^\\n]*?)[${WS}]*(=|:)[${WS}]*([^\\n]*)$`);
 
+// Python's str.splitlines() boundaries, used by botocore's nested-block parser.
+const SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
+
 export const pyStrip = (s: string): string => s.replace(STRIP, '');
 
 /** Decodes bytes as Python would (UTF-8, no BOM handling), noting invalid bytes. */
@@ -124,9 +127,10 @@ export function parseIni(text: string): IniFile {
     for (const [key, parts] of values) target.set(key, parts.join('\n').replace(RSTRIP, ''));
   }
   for (const section of sections.values()) {
-    for (const [key, value] of section.options) {
-      // botocore reads an indented block as key = value pairs and refuses a line without `=`.
-      if (value.startsWith('\n') && value.split('\n').some((l) => pyStrip(l) !== '' && !l.includes('='))) {
+    // botocore reads every option of a section, [DEFAULT]'s included, and parses a value that
+    // starts with a newline as an indented block of key = value lines (Python's splitlines).
+    for (const [key, value] of new Map([...defaults, ...section.options])) {
+      if (value.startsWith('\n') && value.split(SPLITLINES).some((l) => pyStrip(l) !== '' && !l.includes('='))) {
         problems.push(`the nested block of ${key} in [${section.name}] has a line without "="`);
       }
     }

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 // Where the AWS files are. Both the shell scripts and Node compute the cache key from the raw
 // variables (`${AWS_CONFIG_FILE-$HOME/.aws/config}`), so these rules must match shell/awsp.*.
 
@@ -13,15 +14,25 @@ export interface AwsPaths {
 type Env = Record<string, string | undefined>;
 
 export function awsPaths(env: Env): AwsPaths {
-  const home = env.HOME ?? '';
-  const rawConfig = env.AWS_CONFIG_FILE ?? `${home}/.aws/config`;
-  const rawCredentials = env.AWS_SHARED_CREDENTIALS_FILE ?? `${home}/.aws/credentials`;
+  const rawConfig = env.AWS_CONFIG_FILE ?? `${env.HOME ?? ''}/.aws/config`;
+  const rawCredentials = env.AWS_SHARED_CREDENTIALS_FILE ?? `${env.HOME ?? ''}/.aws/credentials`;
+  // botocore expands `~/.aws/config`; Python's expanduser falls back to the passwd entry when HOME is unset.
+  const home = env.HOME ?? passwdHome();
+  const resolve = (raw: string | undefined, dflt: string) => expandUser(raw === undefined ? dflt : expandVars(raw, env), home);
   return {
     rawConfig,
     rawCredentials,
-    config: expandUser(expandVars(rawConfig, env), home),
-    credentials: expandUser(expandVars(rawCredentials, env), home),
+    config: resolve(env.AWS_CONFIG_FILE, '~/.aws/config'),
+    credentials: resolve(env.AWS_SHARED_CREDENTIALS_FILE, '~/.aws/credentials'),
   };
+}
+
+function passwdHome(): string {
+  try {
+    return userInfo().homedir;
+  } catch {
+    return '';
+  }
 }
 
 /** Python's os.path.expandvars: `$NAME` and `${NAME}` when set, anything else left as it is. */
@@ -34,14 +45,18 @@ export function expandVars(path: string, env: Env): string {
 
 /** Python's os.path.expanduser for `~` and `~/…` (other users' homes are left alone). */
 export function expandUser(path: string, home: string): string {
-  if (path === '~') return home || '/';
-  if (path.startsWith('~/')) return home.replace(/\/+$/, '') + path.slice(1);
+  if (path === '~' || path.startsWith('~/')) return home.replace(/\/+$/, '') + path.slice(1) || '/';
   return path;
 }
 
-/** The names cache: one file per pair of (raw) AWS file paths. */
-export function cacheFile(env: Env, paths: AwsPaths): string {
-  const dir = env.XDG_CACHE_HOME || `${env.HOME ?? ''}/.cache`;
+/**
+ * The names cache: one file per pair of (raw) AWS file paths, where the shell looks for it.
+ * None without a cache directory of the user's own (HOME and XDG_CACHE_HOME unset or empty):
+ * `/.cache` is nobody's to write; the shell then asks Node each time.
+ */
+export function cacheFile(env: Env, paths: AwsPaths): string | null {
+  const dir = env.XDG_CACHE_HOME || (env.HOME ? `${env.HOME}/.cache` : null);
+  if (dir === null) return null;
   return `${dir}/awsp/names-${cacheKey(paths.rawConfig)}%%${cacheKey(paths.rawCredentials)}`;
 }
 

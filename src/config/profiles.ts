@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { decodeUtf8, type IniFile, parseIni } from './ini.js';
 import type { AwsPaths } from './paths.js';
@@ -17,8 +17,10 @@ export interface Profile {
 
 export interface LoadedFile {
   path: string;
-  /** Whether something was there to read (false: missing, so empty). */
+  /** Whether something was there (false: missing, so empty). */
   exists: boolean;
+  /** What was read, to tell later whether the file has changed since. */
+  snapshot: Snapshot;
   ini: IniFile;
 }
 
@@ -32,35 +34,61 @@ export interface ProfileSet {
 
 const EMPTY: IniFile = { sections: [], defaults: new Map(), problems: [] };
 
-/** Reads a file the way botocore does: a missing file is an empty file. */
-export function loadIni(path: string, warnings: string[]): LoadedFile {
-  let bytes: Buffer;
+/** What a path held when read: `exists` is whether stat() succeeds (the shell's `-e`). */
+export interface Snapshot {
+  exists: boolean;
+  /** The bytes of a regular file; null for anything else. */
+  bytes: Buffer | null;
+  /** Why it reads as empty although it exists, for a warning. */
+  odd?: string;
+}
+
+/**
+ * Reads a file the way botocore does where that is sensible: a missing file (or a dangling
+ * symlink, or a path through a non-directory) is an empty file, and so is anything that is not
+ * a regular file (botocore checks os.path.isfile: /dev/null, a FIFO). A directory or a symlink
+ * loop is read as empty with a warning. Where the CLI silently skips a file it cannot read,
+ * awsp fails: guessing "no profiles" would hide the user's real problem.
+ */
+export function snapshot(path: string): Snapshot {
+  if (path === '') return { exists: false, bytes: null };
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(path);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says it is no file.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { exists: true, bytes: null, odd: 'is a directory, not a file' };
+    if (!st.isFile()) return { exists: true, bytes: null };
+    return { exists: true, bytes: readFileSync(fd) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { path, exists: false, ini: EMPTY };
-    if (code === 'EISDIR') {
-      warnings.push(`${path} is a directory, not a file; reading it as empty`);
-      return { path, exists: true, ini: EMPTY };
-    }
-    if (code === 'ELOOP') {
-      warnings.push(`${path} is a symlink loop; reading it as empty`);
-      return { path, exists: true, ini: EMPTY };
-    }
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return { exists: false, bytes: null };
+    if (code === 'EISDIR') return { exists: true, bytes: null, odd: 'is a directory, not a file' };
+    if (code === 'ELOOP') return { exists: false, bytes: null, odd: 'is a symlink loop' };
     if (code === 'EACCES' || code === 'EPERM') throw new UserError(`cannot read ${path}: permission denied`);
-    throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${errnoText(e as NodeJS.ErrnoException)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+export function loadIni(path: string, warnings: string[]): LoadedFile {
+  const snap = snapshot(path);
+  if (snap.odd) warnings.push(`${path} ${snap.odd}; reading it as empty`);
+  if (snap.bytes === null) return { path, exists: snap.exists, snapshot: snap, ini: EMPTY };
   const problems: string[] = [];
-  const text = decodeUtf8(bytes, problems);
+  const text = decodeUtf8(snap.bytes, problems);
   const ini = parseIni(text);
   ini.problems.unshift(...problems);
   if (ini.problems.length > 0) {
     const more = ini.problems.length > 1 ? ` (and ${ini.problems.length - 1} more problem${ini.problems.length > 2 ? 's' : ''})` : '';
     warnings.push(`${path}: ${ini.problems[0]}${more}; the AWS CLI refuses this file, awsp reads what it can`);
   }
-  return { path, exists: true, ini };
+  return { path, exists: true, snapshot: snap, ini };
 }
+
+/** "i/o error" from "EIO: i/o error, read": the reason without Node's code and syscall. */
+const errnoText = (e: NodeJS.ErrnoException): string => e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
 
 /** The profile name a config-file section defines, as botocore's build_profile_map decides. */
 export function configProfileName(section: string): string | null {
