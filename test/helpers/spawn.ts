@@ -1,0 +1,46 @@
+// Non-blocking variants of the sandbox runners: servers that run inside the test process
+// (the fake AWS endpoints) keep answering while awsp runs, and runs can overlap.
+import { spawn } from 'node:child_process';
+import { AWSP_BIN, type Result, type Sandbox, shellArgs, type ShellName } from './sandbox.js';
+
+/** Starts a process and collects its output, with an optional input and a timeout (then SIGKILL). */
+export function spawnAsync(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; input?: string; timeout?: number },
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: 'pipe' });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 30_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${cmd}: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** `run`, without blocking the test process. */
+export function runAsync(
+  shell: ShellName,
+  sb: Sandbox,
+  script: string,
+  opts: { strict?: boolean; load?: boolean; env?: Record<string, string>; input?: string; timeout?: number } = {},
+): Promise<Result> {
+  const [cmd, ...args] = shellArgs(shell, script, opts);
+  return spawnAsync(cmd!, args, { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });
+}
+
+/** `awsp`, without blocking the test process. */
+export function awspAsync(sb: Sandbox, args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): Promise<Result> {
+  return spawnAsync(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });
+}
