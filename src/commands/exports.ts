@@ -1,6 +1,6 @@
 import { awsPaths } from '../config/paths.js';
 import { parseExports } from '../credentials/args.js';
-import { writeCredentialsSection } from '../credentials/file.js';
+import { checkWritable, writeCredentialsSection } from '../credentials/file.js';
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
@@ -16,12 +16,14 @@ export async function exportsCommand(args: string[], env: Env): Promise<number> 
     const use = format === 'fish' ? `awsp exports${profileArg(opts.profile, env)} | source` : format === 'powershell' ? `awsp exports${profileArg(opts.profile, env)} --format powershell | Invoke-Expression` : `eval "$(awsp exports${profileArg(opts.profile, env)})"`;
     throw new UserError(`not printing secret keys onto the terminal; load them with: ${use} (or add --reveal to print them)`);
   }
+  const credentialsFile = awsPaths(env).credentials;
+  if (opts.writeCredentials !== null) checkWritable(credentialsFile, opts.writeCredentials, opts.force);
   const { credentials } = await resolveCredentials(opts, env);
 
   if (opts.writeCredentials !== null) {
     const name = opts.writeCredentials;
     const path = writeCredentialsSection(
-      awsPaths(env).credentials,
+      credentialsFile,
       name,
       [
         ['aws_access_key_id', credentials.accessKeyId],

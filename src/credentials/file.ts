@@ -195,6 +195,28 @@ function withLock<T>(target: string, fn: () => T): T {
   }
 }
 
+function readText(target: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read ${target}: ${(e as Error).message}`);
+    bytes = Buffer.alloc(0);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${target} is not valid UTF-8; awsp will not rewrite it`);
+  }
+}
+
+/** Throws now what writing section NAME would throw later: checked before resolving, so no MFA prompt or STS call is wasted. */
+export function checkWritable(path: string, name: string, force: boolean): void {
+  const why = sectionNameProblem(name);
+  if (why) throw new UserError(`cannot write a section named ${show(name)}: ${why}`, 2);
+  updateSection(readText(followLinks(path)), name, [['aws_access_key_id', 'x']], force);
+}
+
 /** Sets section NAME of the shared credentials file at PATH, atomically (temp file + rename), mode 0600. */
 export function writeCredentialsSection(path: string, name: string, values: SectionValues, force: boolean): string {
   const why = sectionNameProblem(name);
@@ -202,20 +224,7 @@ export function writeCredentialsSection(path: string, name: string, values: Sect
   const target = followLinks(path);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   withLock(target, () => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(target);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read ${target}: ${(e as Error).message}`);
-      bytes = Buffer.alloc(0);
-    }
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      throw new UserError(`${target} is not valid UTF-8; awsp will not rewrite it`);
-    }
-    const next = updateSection(text, name, values, force);
+    const next = updateSection(readText(target), name, values, force);
     const tmp = `${target}.awsp-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
     const fd = openSync(tmp, 'wx', 0o600);
     try {

@@ -104,7 +104,8 @@ async function sessionFor(keys: Credentials, profile: Profile, opts: CredentialO
   } catch (e) {
     const name = (e as Error).name;
     const message = (e as Error).message ?? '';
-    if (e instanceof UserError || /MultiFactorAuthentication|MFA/.test(message) || !(e as { $metadata?: unknown }).$metadata) throw e;
+    // MFA and network problems have their own messages; anything else STS says is about these keys.
+    if (e instanceof UserError || /MultiFactorAuthentication|MFA|\bE[A-Z]{4,}\b|socket hang up/.test(message) || name === 'TimeoutError') throw e;
     throw new UserError(
       `STS would not turn the keys of ${show(opts.profile)} into a session (${name}: ${message.split('\n')[0]}); --no-session exports them as they are`,
     );
