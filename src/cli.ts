@@ -55,8 +55,15 @@ async function main(argv: string[], env: Env): Promise<number> {
       return 0;
     // Internal commands of the shell integration.
     case '__cache':
-      write(readProfiles(env).cache);
-      return 0;
+      // Silent even on errors: it runs during TAB completion, and the shell falls back to
+      // `awsp __switch`, which explains. Exit non-zero so the shell does not trust the output.
+      try {
+        write(readProfiles(env, { quiet: true }).cache);
+        return 0;
+      } catch (e) {
+        if (e instanceof UserError) return e.exitCode;
+        throw e;
+      }
     case '__switch':
       write(switchCommand(rest, env));
       return 0;

@@ -14,19 +14,26 @@ export const show = (value: string): string =>
   // eslint-disable-next-line no-control-regex
   /[\x00-\x1f\x7f]/.test(value) ? JSON.stringify(value) : `'${value}'`;
 
+export interface ReadOptions {
+  /** Print nothing: the shell's `__cache` runs during TAB completion, where output would garble the prompt. */
+  quiet?: boolean;
+  /** Say when the names cache cannot be written (only where the user asked about the setup: list, status). */
+  cacheWarning?: boolean;
+}
+
 /**
  * Reads the profiles, prints the files' warnings once, and refreshes the names cache as a
  * side effect (every command that parses the files keeps the shell's cache honest).
  */
-export function readProfiles(env: Env): { set: ProfileSet; paths: AwsPaths; cache: string } {
+export function readProfiles(env: Env, opts: ReadOptions = {}): { set: ProfileSet; paths: AwsPaths; cache: string } {
   const paths = awsPaths(env);
   const set = loadProfiles(paths);
-  for (const w of set.warnings) warn(w);
+  if (!opts.quiet) for (const w of set.warnings) warn(w);
   const text = cacheText(set);
   const file = cacheFile(env, paths);
   if (file !== null) {
     const failed = writeCache(file, text, () => unchanged(set.config) && unchanged(set.credentials));
-    if (failed) warn(failed);
+    if (failed && opts.cacheWarning && !opts.quiet) warn(`${failed}; awsp works, but TAB completion and switching start Node each time`);
   }
   return { set, paths, cache: text };
 }

@@ -13,7 +13,7 @@ export function listCommand(args: string[], env: Env, isTty: boolean): string {
   } catch (e) {
     throw new UserError(`${(e as Error).message.split('\n')[0]}; usage: awsp list [--json]`, 2);
   }
-  const { set } = readProfiles(env);
+  const { set } = readProfiles(env, { cacheWarning: true });
   const active = env.AWS_PROFILE;
   if (json) {
     const rows = set.profiles.map((p) => ({

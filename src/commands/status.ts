@@ -5,7 +5,7 @@ export const KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESS
 
 /** `awsp` alone: which profile is active and what would override it. Always exits 0. */
 export function statusCommand(env: Env): string {
-  const { set } = readProfiles(env);
+  const { set } = readProfiles(env, { cacheWarning: true });
   const lines: string[] = [];
   const name = env.AWS_PROFILE;
   if (name === undefined) {
