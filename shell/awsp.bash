@@ -1,6 +1,6 @@
-# shellcheck shell=bash disable=SC2016,SC2034
+# shellcheck shell=bash disable=SC2016,SC2034,SC1001
 # (SC2016: awk programs are single-quoted on purpose; SC2034: shellcheck does not see
-# that `\builtin export` exports.)
+# that `\builtin export` exports; SC1001: `VAR=x \command awk` is meant, to skip aliases.)
 # awsp shell integration for bash (4.4 or newer). Load it from ~/.bashrc with:
 #   eval "$(awsp init bash)"
 #
@@ -33,6 +33,7 @@ __awsp_cache() {
     if [[ $v == awsp-names-v1 ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; then
         "$@" <"$cache"
     else
+        # shellcheck disable=SC2312 # awsp's own message explains a failure; no names is right then.
         AWSP_SHELL=bash \command awsp __cache | "$@"
     fi
 }
@@ -49,7 +50,7 @@ __awsp_fresh() {
 
 # Is $1 a profile name? (Past the header; compared as bytes.)
 __awsp_known() {
-    AWSP_NAME="$1" LC_ALL=C __awsp_cache command awk 'NR > 3 && $0 == ENVIRON["AWSP_NAME"] { found = 1; exit } END { exit !found }'
+    AWSP_NAME="$1" LC_ALL=C __awsp_cache \command awk 'NR > 3 && $0 == ENVIRON["AWSP_NAME"] { found = 1; exit } END { exit !found }'
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
@@ -104,7 +105,7 @@ __awsp_switch() {
     fi
     if [[ -n $name ]] && __awsp_known "$name"; then
         __awsp_use "$name" ''
-        return 0
+        \builtin return 0
     fi
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
     code=$(AWSP_SHELL=bash \command awsp __switch "$@") || \builtin return
@@ -134,31 +135,60 @@ awsp() {
     esac
 }
 
-# TAB completion. Profile names may hold `:`, `=` or `@`, which bash splits words at
-# (COMP_WORDBREAKS), so matching uses the whole word from COMP_LINE and each reply drops the
-# part of the word that bash keeps before the break. Names are backslash-quoted only where
-# they need it, so that what is inserted is read back as the name and never runs.
+# TAB completion. bash splits COMP_WORDS at COMP_WORDBREAKS (`:`, `=`, `@`...), which profile
+# names hold, so COMP_CWORD does not count shell words; and readline replaces only the text
+# after the last break ($2; inside an open quote, the text after the quote, which readline
+# closes). So the shell words are read here from COMP_LINE: $word is the current one, unquoted,
+# and each reply is the rest of a name after $keep, the part of $word that stays on the line,
+# quoted for where it goes ($kq: the quote open there, if any).
 __awsp_complete() {
-    \builtin local line="${COMP_LINE:0:COMP_POINT}"
-    \builtin local word="${line##*[[:space:]]}"
-    \builtin local cur="${COMP_WORDS[COMP_CWORD]-}"
-    \builtin local keep='' prev="${COMP_WORDS[COMP_CWORD - 1]-}" first="${COMP_WORDS[1]-}"
+    \builtin local line="${COMP_LINE:0:COMP_POINT}" text="${2-}"
+    \builtin local -i i=0 len=${#line} cut nw=0
+    \builtin local ch='' q='' word='' keep='' kq='' prev='' first=''
     \builtin local -a words
-    [[ $word != *"$cur" ]] || keep="${word%"$cur"}"
+    cut=$((len - ${#text}))
+    [[ ${line:cut} == "${text}" ]] || cut=len
+    while ((i <= len)); do
+        if ((i == cut)); then
+            keep=${word} kq=${q}
+        fi
+        ((i < len)) || break
+        ch=${line:i:1}
+        if [[ ${q} == "'" ]]; then
+            if [[ ${ch} == "'" ]]; then q=''; else word+=${ch}; fi
+        elif [[ ${ch} == "\\" ]] && [[ -z ${q} || ${line:i+1:1} == [\"\$\`\\] ]]; then
+            i+=1
+            word+=${line:i:1}
+        elif [[ ${q} == '"' ]]; then
+            if [[ ${ch} == '"' ]]; then q=''; else word+=${ch}; fi
+        elif [[ ${ch} == [\"\'] ]]; then
+            q=${ch}
+        elif [[ ${ch} == [[:space:]\;\|\&\<\>\(\)] ]]; then
+            if [[ -n ${word} || ${ch} != [[:space:]] ]]; then
+                ((nw != 1)) || first=${word}
+                prev=${word} word='' nw+=1
+            fi
+            # A command separator: what follows is a new command.
+            [[ ${ch} == [[:space:]] ]] || nw=0
+        else
+            word+=${ch}
+        fi
+        i+=1
+    done
     COMPREPLY=()
-    if ((COMP_CWORD == 1)) && [[ $word != -* ]]; then
+    if ((nw == 1)) && [[ $word != -* ]]; then
         words=(use list exports exec init help)
-        __awsp_complete_profiles "$word" "$keep"
-    elif ((COMP_CWORD == 1)); then
+        __awsp_complete_profiles "$word" "$keep" "$kq"
+    elif ((nw == 1)); then
         words=(--unset -u --region --help --version)
     elif [[ $prev == --region || $prev == -r ]]; then
-        return 0
-    elif ((COMP_CWORD == 2)) && [[ $first == use || $first == exports || $first == exec ]] && [[ $word != -* ]]; then
-        __awsp_complete_profiles "$word" "$keep"
-        return 0
-    elif ((COMP_CWORD == 2)) && [[ $first == init ]]; then
+        \builtin return 0
+    elif ((nw == 2)) && [[ $first == use || $first == exports || $first == exec ]] && [[ $word != -* ]]; then
+        __awsp_complete_profiles "$word" "$keep" "$kq"
+        \builtin return 0
+    elif ((nw == 2)) && [[ $first == init ]]; then
         words=(bash zsh fish)
-    elif [[ $word == -* ]]; then
+    elif ((nw > 1)) && [[ $word == -* ]]; then
         case $first in
             list) words=(--json) ;;
             exports) words=(--format --duration --no-session --reveal --write-credentials --force --login --) ;;
@@ -171,21 +201,24 @@ __awsp_complete() {
     for w in "${words[@]}"; do
         [[ $w != "$word"* ]] || COMPREPLY+=("$w")
     done
-    return 0
+    \builtin return 0
 }
 
-# Appends to COMPREPLY the profile names that start with $1, less the prefix $2 that bash
-# keeps before a word break, quoted for the command line.
+# Appends to COMPREPLY the profile names that start with $1, less the prefix $2 that stays on
+# the line, quoted for the command line: backslashes outside quotes, none inside '...' (names
+# with a ' are left out there), \ \" \$ \` inside "...".
 __awsp_complete_profiles() {
     # $(...) reads awk's output in large blocks (mapfile from a pipe reads byte by byte);
     # the split is on newlines only, with globbing off for this function (`local -`).
     \builtin local - IFS=$'\n'
     \builtin set -f
     # shellcheck disable=SC2207
-    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" LC_ALL=C __awsp_cache command awk '
+    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" AWSP_QUOTE="${3-}" LC_ALL=C __awsp_cache \command awk '
         NR > 3 && index($0, ENVIRON["AWSP_WORD"]) == 1 {
             s = substr($0, length(ENVIRON["AWSP_KEEP"]) + 1)
-            gsub(/[^A-Za-z0-9_.\/:@+=,%\200-\377-]/, "\\\\&", s)
+            if (ENVIRON["AWSP_QUOTE"] == "\047") { if (index(s, "\047")) next }
+            else if (ENVIRON["AWSP_QUOTE"] == "\"") gsub(/[\\"$`]/, "\\\\&", s)
+            else gsub(/[^A-Za-z0-9_.\/:@+=,%\200-\377-]/, "\\\\&", s)
             print s
         }'))
 }

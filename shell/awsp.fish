@@ -6,8 +6,10 @@
 # profile names and start Node only when an AWS file has changed since the cache was built.
 # Helpers are named __awsp_* and keep their variables local (set -l).
 
-functions -e awsp __awsp_cache __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg
-complete -e -c awsp
+# Builtins a user's function could shadow are called through `builtin`; functions that read
+# a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
+builtin functions -e awsp __awsp_cache __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg __awsp_first_arg __awsp_seen
+builtin complete -e -c awsp
 
 # Runs awk with the program argv[1] on the names cache, or on what awsp prints when it
 # rebuilds a stale one: a version line, `+PATH`/`-PATH` for the config and credentials
@@ -42,7 +44,8 @@ end
 # Profile names for completion. Only those containing the token being completed (ignoring
 # case) reach fish, which then ranks them: handing fish 10,000 names on every TAB is slow.
 function __awsp_names
-    set -l token (commandline -ct)
+    set -l IFS \n
+    set -l token (builtin commandline -ct)
     # A token with quotes or escapes is not the name as typed: let fish do all the matching.
     string match -qr -- '[\\\\\'"]' $token; and set token ''
     AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
@@ -67,7 +70,7 @@ end
 function __awsp_clear
     set -l cleared
     set -l ours 0
-    if set -q AWSP_KEYS; and test "$AWSP_KEYS" = "$AWS_ACCESS_KEY_ID"
+    if set -q AWSP_KEYS; and set -q AWS_ACCESS_KEY_ID; and test "$AWSP_KEYS" = "$AWS_ACCESS_KEY_ID"
         set ours 1
     end
     for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION
@@ -93,7 +96,7 @@ function __awsp_clear
         set -e -g AWSP_REGION
     end
     if set -q cleared[1]
-        printf 'awsp: cleared %s from the environment (it would override AWS_PROFILE)\n' "$cleared" >&2
+        builtin printf 'awsp: cleared %s from the environment (it would override AWS_PROFILE)\n' "$cleared" >&2
     end
     return 0
 end
@@ -111,10 +114,11 @@ function __awsp_use
 end
 
 function __awsp_switch
+    set -l IFS \n
     set -l name
-    if test (count $argv) -eq 1; and not string match -q -- '-*' $argv[1]; and test "$argv[1]" != use
+    if test (builtin count $argv) -eq 1; and not string match -q -- '-*' $argv[1]; and test "$argv[1]" != use
         set name $argv[1]
-    else if test (count $argv) -eq 2; and test "$argv[1]" = use; and not string match -q -- '-*' $argv[2]
+    else if test (builtin count $argv) -eq 2; and test "$argv[1]" = use; and not string match -q -- '-*' $argv[2]
         set name $argv[2]
     end
     if test -n "$name"; and __awsp_known $name
@@ -122,20 +126,26 @@ function __awsp_switch
         return 0
     end
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
-    set -l code (AWSP_SHELL=fish command awsp __switch $argv)
-    or return
-    eval $code
+    # fish does not send a command substitution's stderr through the redirections of the
+    # function call (`awsp x 2>/dev/null`), so awsp's messages are captured and re-printed.
+    set -l out (AWSP_SHELL=fish command awsp __switch $argv 2>&1)
+    set -l rc $status
+    string match -- 'awsp: *' $out >&2
+    test $rc -eq 0; or return $rc
+    set -l code (string match -v -- 'awsp: *' $out)
+    # Not eval: it would join the lines with spaces.
+    builtin printf '%s\n' $code | builtin source
 end
 
 function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, awsp list'
-    if test (count $argv) -eq 0
+    if not set -q argv[1]
         AWSP_SHELL=fish command awsp status
         return
     end
     switch $argv[1]
         case -u --unset
-            if test (count $argv) -gt 1
-                printf 'awsp: %s takes no arguments\n' $argv[1] >&2
+            if set -q argv[2]
+                builtin printf 'awsp: %s takes no arguments\n' $argv[1] >&2
                 return 2
             end
             __awsp_clear unset
@@ -149,22 +159,39 @@ function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, aw
 end
 
 # TAB completion: fish filters the candidates by what is typed and quotes what it inserts.
-function __awsp_complete_profile_arg
-    set -l tokens (commandline -opc)
-    test (count $tokens) -eq 2; and contains -- $tokens[2] use exports exec
+# Our own conditions rather than __fish_use_subcommand & co, which call commandline unguarded.
+function __awsp_first_arg
+    set -l IFS \n
+    set -l tokens (builtin commandline -opc)
+    not set -q tokens[2]
 end
 
-complete -c awsp -f
-complete -c awsp -n __fish_use_subcommand -a '(__awsp_names)' -d profile
-complete -c awsp -n __fish_use_subcommand -a 'use list exports exec init help'
-complete -c awsp -n __fish_use_subcommand -s u -l unset -d 'remove AWS_PROFILE'
-complete -c awsp -n __awsp_complete_profile_arg -a '(__awsp_names)' -d profile
-complete -c awsp -n '__fish_seen_subcommand_from init' -a 'bash zsh fish'
-complete -c awsp -n '__fish_seen_subcommand_from list' -l json -d 'machine-readable output'
-complete -c awsp -n 'not __fish_seen_subcommand_from list exports exec init help' -s r -l region -r -d 'also set AWS_REGION'
-complete -c awsp -n '__fish_seen_subcommand_from exports' -l format -r -a 'bash zsh fish powershell env dotenv json process'
-complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l duration -r -d 'session seconds'
-complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l no-session -d 'export long-term keys as they are'
-complete -c awsp -n '__fish_seen_subcommand_from exports' -l reveal -d 'print secrets to a terminal'
-complete -c awsp -n '__fish_seen_subcommand_from exports' -l write-credentials -r -d 'write a credentials-file profile'
-complete -c awsp -n '__fish_seen_subcommand_from exports exec' -l login -d 'run aws sso login when needed'
+# Is the first argument one of argv?
+function __awsp_seen
+    set -l IFS \n
+    set -l tokens (builtin commandline -opc)
+    set -q tokens[2]; and builtin contains -- $tokens[2] $argv
+end
+
+function __awsp_complete_profile_arg
+    set -l IFS \n
+    set -l tokens (builtin commandline -opc)
+    test (builtin count $tokens) -eq 2; and builtin contains -- $tokens[2] use exports exec
+end
+
+builtin complete -c awsp -f
+builtin complete -c awsp -n __awsp_first_arg -a '(__awsp_names)' -d profile
+builtin complete -c awsp -n __awsp_first_arg -a 'use list exports exec init help'
+builtin complete -c awsp -n __awsp_first_arg -s u -l unset -d 'remove AWS_PROFILE'
+builtin complete -c awsp -n __awsp_first_arg -s h -l help -d 'show help'
+builtin complete -c awsp -n __awsp_first_arg -s V -l version -d 'show the version'
+builtin complete -c awsp -n __awsp_complete_profile_arg -a '(__awsp_names)' -d profile
+builtin complete -c awsp -n '__awsp_seen init' -a 'bash zsh fish'
+builtin complete -c awsp -n '__awsp_seen list' -l json -d 'machine-readable output'
+builtin complete -c awsp -n 'not __awsp_seen list exports exec init help' -s r -l region -r -d 'also set AWS_REGION'
+builtin complete -c awsp -n '__awsp_seen exports' -l format -r -a 'bash zsh fish powershell env dotenv json process'
+builtin complete -c awsp -n '__awsp_seen exports exec' -l duration -r -d 'session seconds'
+builtin complete -c awsp -n '__awsp_seen exports exec' -l no-session -d 'export long-term keys as they are'
+builtin complete -c awsp -n '__awsp_seen exports' -l reveal -d 'print secrets to a terminal'
+builtin complete -c awsp -n '__awsp_seen exports' -l write-credentials -r -d 'write a credentials-file profile'
+builtin complete -c awsp -n '__awsp_seen exports exec' -l login -d 'run aws sso login when needed'

@@ -1,5 +1,6 @@
-# shellcheck shell=bash disable=SC2296,SC2298,SC2299
-# (shellcheck reads zsh as bash: SC2296/8/9 are zsh's own parameter flags, as in ${(f)x}.)
+# shellcheck shell=bash disable=SC2296,SC2298,SC2299,SC2034,SC2154
+# (shellcheck reads zsh as bash: SC2296/8/9 are zsh's own parameter flags, as in ${(f)x};
+# SC2034/SC2154: exported variables and compsys's CURRENT, PREFIX and words, which it cannot see.)
 #
 # awsp shell integration for zsh. Load it from ~/.zshrc, after compinit, with:
 #   eval "$(awsp init zsh)"
@@ -10,7 +11,10 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp __awsp_load __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || :
+\builtin unfunction awsp __awsp_load __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || \builtin true
+# zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
+# be expanded in `awsp() {`: the `function` keyword avoids that, and unalias lets it be called.
+\builtin unalias awsp 2>/dev/null || \builtin true
 
 # Fills the caller's array __awsp_lines with the names cache: a version line, `+PATH`/`-PATH`
 # for the config and credentials files, then one profile name per line.
@@ -23,12 +27,12 @@ __awsp_load() {
     \builtin local cache="${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}"
     __awsp_lines=()
     if [[ -f $cache ]]; then
-        __awsp_lines=("${(@f)"$(<$cache)"}")
+        __awsp_lines=("${(@f)"$(<"$cache")"}")
     fi
     if [[ ${__awsp_lines[1]-} == awsp-names-v1 ]] &&
         __awsp_fresh "$cache" "${__awsp_lines[2]-}" &&
         __awsp_fresh "$cache" "${__awsp_lines[3]-}"; then
-        return 0
+        \builtin return 0
     fi
     __awsp_lines=("${(@f)"$(AWSP_SHELL=zsh \command awsp __cache)"}")
 }
@@ -40,7 +44,7 @@ __awsp_fresh() {
     case $2 in
         (+*) [[ -e $file && $1 -nt $file ]] ;;
         (-*) [[ ! -e $file ]] ;;
-        *) return 1 ;;
+        (*) \builtin return 1 ;;
     esac
 }
 
@@ -50,14 +54,13 @@ __awsp_fresh() {
 __awsp_clear() {
     \builtin emulate -L zsh
     \builtin local v cleared='' ours=0
-    if (( ${+AWSP_KEYS} )) && [[ $AWSP_KEYS == "${AWS_ACCESS_KEY_ID-}" ]]; then
+    if (( ${+AWSP_KEYS} && ${+AWS_ACCESS_KEY_ID} )) && [[ $AWSP_KEYS == "$AWS_ACCESS_KEY_ID" ]]; then
         ours=1
     fi
     for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; do
-        (( ${(P)+v} )) || continue
-        if (( ours )); then
+        if (( ${(P)+v} && ours )); then
             \builtin unset "$v"
-        elif [[ $1 == switch ]]; then
+        elif (( ${(P)+v} )) && [[ $1 == switch ]]; then
             \builtin unset "$v"
             cleared+=" $v"
         fi
@@ -104,25 +107,25 @@ __awsp_switch() {
         # (Ie): the last exact match; past the three header lines, it is a profile name.
         if (( ${__awsp_lines[(Ie)$name]} > 3 )); then
             __awsp_use "$name" ''
-            return 0
+            \builtin return 0
         fi
     fi
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
-    code="$(AWSP_SHELL=zsh \command awsp __switch "$@")" || return
+    code="$(AWSP_SHELL=zsh \command awsp __switch "$@")" || \builtin return
     \builtin eval "$code"
 }
 
-awsp() {
+function awsp {
     \builtin emulate -L zsh
     if (( $# == 0 )); then
         AWSP_SHELL=zsh \command awsp status
-        return
+        \builtin return
     fi
     case $1 in
         (-u|--unset)
             if (( $# > 1 )); then
                 \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
-                return 2
+                \builtin return 2
             fi
             __awsp_clear unset
             \builtin unset AWS_PROFILE
@@ -148,9 +151,9 @@ __awsp_complete() {
             compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
             compadd -J commands -- use list exports exec init help
         fi
-    elif [[ ${words[CURRENT-1]} == (--region|-r) ]]; then
-        return 1
-    elif (( CURRENT == 3 )) && [[ ${words[2]} == (use|exports|exec) && $PREFIX != -* ]]; then
+    elif [[ ${words[CURRENT-1]} == --region || ${words[CURRENT-1]} == -r ]]; then
+        \builtin return 1
+    elif (( CURRENT == 3 )) && [[ ${words[2]} == use || ${words[2]} == exports || ${words[2]} == exec ]] && [[ $PREFIX != -* ]]; then
         __awsp_load
         compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
     elif (( CURRENT == 3 )) && [[ ${words[2]} == init ]]; then
