@@ -193,8 +193,8 @@ function runCase(t: { diagnostic(m: string): void }, c: Case): void {
   {
     const sb = sandbox();
     try {
-      if (c.config !== undefined) sb.writeConfig(c.config);
-      if (c.credentials !== undefined) sb.writeCredentials(c.credentials);
+      if (c.config !== undefined) writeFileSync(sb.config, c.config);
+      if (c.credentials !== undefined) writeFileSync(sb.credentials, c.credentials);
       const changes = c.setup?.(sb) ?? {};
       const env: Record<string, string | undefined> = { ...sb.env, ...changes };
       if (c.nobody) {

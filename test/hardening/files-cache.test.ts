@@ -1,0 +1,143 @@
+// The names cache (src/cache.ts) under concurrency and against every way a file changes.
+// The shell's rule (shell/awsp.*): trust the cache while its first line is awsp-names-v1, and
+// for each of lines 2-3, `+PATH` exists and the cache is strictly newer (-nt), `-PATH` does not
+// exist. These tests apply that rule with bash's own `-nt`, as the shells do.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AWSP_BIN, awsp, dump, sandbox, type Sandbox } from '../helpers/sandbox.js';
+
+const cacheKey = (p: string) => p.replace(/%/g, '%25').replace(/\//g, '%2F');
+const cachePath = (sb: Sandbox) => join(sb.dir, 'cache', 'awsp', `names-${cacheKey(sb.config)}%%${cacheKey(sb.credentials)}`);
+
+/** The names the shell would use without asking Node, or null when it would ask Node. */
+function shellView(sb: Sandbox): string[] | null {
+  const script = `
+c=$1; set -- $(\\command sed -n '1,3p' "$c" 2>/dev/null | \\command tr '\\n' ' ')
+[[ \${1-} == awsp-names-v1 ]] || exit 3
+for f in "\${2-}" "\${3-}"; do
+  case $f in
+    +*) [[ -e \${f:1} && $c -nt \${f:1} ]] || exit 3 ;;
+    -*) [[ ! -e \${f:1} ]] || exit 3 ;;
+    *) exit 3 ;;
+  esac
+done
+\\command tail -n +4 "$c"`;
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', script, 'view', cachePath(sb)], { encoding: 'utf8' });
+  if (r.status === 3) return null;
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout === '' ? [] : r.stdout.replace(/\n$/, '').split('\n');
+}
+
+/** What the shell ends up with: the cache if fresh, else a rebuild through `awsp __cache`. */
+function shellNames(sb: Sandbox): string[] {
+  const view = shellView(sb);
+  if (view) return view;
+  const r = awsp(sb, ['__cache']);
+  assert.equal(r.code, 0, dump(r));
+  return r.stdout.replace(/\n$/, '').split('\n').slice(3);
+}
+
+const profiles = (names: string[]) => names.map((n) => `[profile ${n}]\nregion = eu-west-1\n`).join('');
+
+test('stale caches are always detected', () => {
+  const sb = sandbox();
+  try {
+    const list = () => awsp(sb, ['list']);
+    // An edit within the same second as the rebuild, size unchanged.
+    sb.writeConfig(profiles(['aaa']));
+    assert.equal(list().stdout, 'aaa\n');
+    sb.writeConfig(profiles(['bbb']));
+    assert.deepEqual(shellNames(sb), ['bbb'], 'edit in the same second');
+    // An edit that keeps the old mtime (as `cp -p` or an editor restoring times would).
+    const old = new Date(Date.now() - 3_600_000);
+    sb.writeConfig(profiles(['ccc']));
+    utimesSync(sb.config, old, old);
+    list();
+    assert.deepEqual(shellView(sb), ['ccc']);
+    sb.writeConfig(profiles(['ddd']));
+    assert.deepEqual(shellNames(sb), ['ddd'], 'edit after a fresh cache');
+    // Replaced by rename (what editors do).
+    list();
+    writeFileSync(sb.config + '.new', profiles(['eee']));
+    renameSync(sb.config + '.new', sb.config);
+    assert.deepEqual(shellNames(sb), ['eee'], 'file replaced');
+    // Deleted, then created.
+    list();
+    unlinkSync(sb.config);
+    assert.deepEqual(shellNames(sb), [], 'file deleted');
+    sb.writeCredentials('[k]\n');
+    assert.deepEqual(shellNames(sb), ['k'], 'file created');
+    // The cache file itself: mode 0600, whole-second mtime.
+    list();
+    const st = statSync(cachePath(sb));
+    assert.equal(st.mode & 0o777, 0o600);
+    assert.equal(st.mtimeMs % 1000, 0);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test('known gap: a file replaced by an older file (mv of a backup) is not seen by the shell', { todo: 'the shell checks only -nt on the file; see the report' }, () => {
+  const sb = sandbox();
+  try {
+    sb.writeConfig(profiles(['new']));
+    const old = new Date(Date.now() - 86_400_000);
+    writeFileSync(sb.config + '.bak', profiles(['old']));
+    utimesSync(sb.config + '.bak', old, old);
+    awsp(sb, ['list']);
+    renameSync(sb.config + '.bak', sb.config);
+    assert.deepEqual(shellNames(sb), ['old']);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test('60 awsp processes rebuild one cache while the config is rewritten: never torn, always right at the end', async (t) => {
+  const sb = sandbox();
+  try {
+    const N = 60;
+    sb.writeConfig(profiles(['v0']));
+    let rewrites = 0;
+    let torn = 0;
+    let running = N;
+    const writer = setInterval(() => {
+      // Atomic rewrites of the config while the readers run, with a growing set of names.
+      rewrites++;
+      writeFileSync(sb.config + '.tmp', profiles(Array.from({ length: rewrites % 7 + 1 }, (_, i) => `v${rewrites}-${i}`)));
+      renameSync(sb.config + '.tmp', sb.config);
+      // A reader of the cache never sees half a file.
+      try {
+        const text = readFileSync(cachePath(sb), 'utf8');
+        if (!text.startsWith('awsp-names-v1\n') || !text.endsWith('\n') || text.split('\n').length < 4) torn++;
+      } catch {
+        /* not there yet, or just dropped */
+      }
+    }, 3);
+    const codes = await Promise.all(
+      Array.from({ length: N }, () => new Promise<number | null>((resolve) => {
+        const p = spawn(process.execPath, [AWSP_BIN, '__cache'], { env: sb.env, stdio: 'ignore' });
+        p.on('exit', (code) => {
+          running--;
+          resolve(code);
+        });
+      })),
+    );
+    clearInterval(writer);
+    assert.equal(running, 0);
+    assert.deepEqual(codes.filter((c) => c !== 0), []);
+    const finalNames = Array.from({ length: rewrites % 7 + 1 }, (_, i) => `v${rewrites}-${i}`);
+    // Whatever was left behind, the shell's view is the final file's names (fresh or rebuilt).
+    assert.deepEqual(shellNames(sb), finalNames);
+    const st = statSync(cachePath(sb));
+    assert.equal(st.mode & 0o777, 0o600);
+    // No temporary files left behind.
+    assert.deepEqual(readdirSync(join(sb.dir, 'cache', 'awsp')).filter((f) => f.endsWith('.tmp')), []);
+    t.diagnostic(`cache: ${N} concurrent rebuilds, ${rewrites} rewrites, ${torn} torn reads, 0 stale final states`);
+    assert.equal(torn, 0);
+  } finally {
+    sb.cleanup();
+  }
+});
