@@ -11,7 +11,9 @@ function parseSwitch(args: string[]): { name: string; region: string } {
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { region: { type: 'string', short: 'r' } } });
   } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'), 2);
+    const option = /option '([^']*)'/.exec((e as Error).message)?.[1] ?? args.find((a) => a.startsWith('-')) ?? '';
+    // parseArgs' own text is a paragraph; a name that begins with `-` is the usual cause.
+    throw new UserError(`unknown option ${show(option)}; for a profile whose name begins with '-', write: awsp use -- NAME`, 2);
   }
   const positionals = parsed.positionals[0] === 'use' ? parsed.positionals.slice(1) : parsed.positionals;
   if (positionals.length !== 1) throw new UserError('usage: awsp [use] PROFILE [--region REGION]', 2);
