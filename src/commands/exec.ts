@@ -26,11 +26,15 @@ export async function execCommand(args: string[], env: Env): Promise<number> {
 
   const { execa } = await import('execa');
   const [file, ...rest] = opts.command as [string, ...string[]];
-  const child = execa(file, rest, { env: childEnv, extendEnv: false, stdio: 'inherit', reject: false, cleanup: false });
+  // Handlers go in before the child starts: a Ctrl-C in the first milliseconds must not kill awsp.
+  let child: ReturnType<typeof execa> | undefined;
+  const pending: NodeJS.Signals[] = [];
   const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const s of FORWARD) handlers.set(s, () => child.kill(s));
+  for (const s of FORWARD) handlers.set(s, () => (child ? child.kill(s) : pending.push(s)));
   for (const s of SURVIVE) handlers.set(s, () => {});
   for (const [s, h] of handlers) process.on(s, h);
+  child = execa(file, rest, { env: childEnv, extendEnv: false, stdio: 'inherit', reject: false, cleanup: false });
+  for (const s of pending) child.kill(s);
   const r = await child;
   for (const [s, h] of handlers) process.off(s, h);
 
