@@ -1,0 +1,127 @@
+// `awsp exports` against `aws configure export-credentials` on the same files, interleaved, in
+// one run (so the ratios hold on a noisy machine). Role assumption goes to a fake STS on
+// 127.0.0.1 for both: the SDK through AWS_ENDPOINT_URL_STS; the installed AWS CLI (2.9, which
+// predates that variable) through an endpoint ruleset placed in AWS_DATA_PATH. A dead proxy
+// for HTTPS keeps both from ever reaching real AWS, and the fake server's log proves where
+// the CLI's calls went.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeAws } from '../test/helpers/fakeaws.js';
+
+export interface Row {
+  case: string;
+  ours_ms: number;
+  peer_ms: number | null;
+  ratio: number | null;
+}
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const AWSP = join(REPO, 'bin', 'awsp.js');
+const CLI = '/usr/bin/aws';
+const RUNS = Number(process.env.AWSP_BENCH_RUNS ?? 15);
+
+function timeOne(cmd: string, args: string[], env: Record<string, string>): Promise<{ ms: number; ok: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', () => resolve({ ms: NaN, ok: false, stderr: `cannot run ${cmd}` }));
+    child.on('close', (code) => resolve({ ms: performance.now() - t, ok: code === 0, stderr }));
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** An STS endpoint ruleset that sends every call to `url`, with the parameters of the CLI's own. */
+function cliDataPath(root: string, url: string): string | null {
+  const original = '/usr/lib/python3/dist-packages/awscli/botocore/data/sts/2011-06-15/endpoint-rule-set-1.json';
+  if (!existsSync(original)) return null;
+  const rules = JSON.parse(readFileSync(original, 'utf8')) as { rules: unknown[] };
+  rules.rules = [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }];
+  const dir = join(root, 'aws-data');
+  mkdirSync(join(dir, 'sts', '2011-06-15'), { recursive: true });
+  writeFileSync(join(dir, 'sts', '2011-06-15', 'endpoint-rule-set-1.json'), JSON.stringify(rules));
+  return dir;
+}
+
+export async function benchExports(): Promise<Row[]> {
+  const fake = await startFakeAws();
+  const root = mkdtempSync(join(tmpdir(), 'awsp-bench-exports-'));
+  try {
+    const home = join(root, 'home');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    symlinkSync(AWSP, join(bin, 'awsp'));
+    writeFileSync(join(home, '.aws', 'config'), `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = base\nregion = eu-west-1\n`);
+    writeFileSync(join(home, '.aws', 'credentials'), '[base]\naws_access_key_id = AKIABENCH\naws_secret_access_key = bench/secret\n');
+    const env: Record<string, string> = {
+      HOME: home,
+      PATH: [bin, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+      AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+      XDG_CACHE_HOME: join(root, 'cache'),
+      AWS_ENDPOINT_URL_STS: fake.url,
+      AWS_ENDPOINT_URL_SSO: fake.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // Anything that still tries real AWS (HTTPS) fails at once; the fake server is plain HTTP on loopback.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      https_proxy: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1',
+      no_proxy: '127.0.0.1',
+      LANG: 'C.UTF-8',
+    };
+    const dataPath = cliDataPath(root, fake.url);
+    const cliEnv = dataPath ? { ...env, AWS_DATA_PATH: dataPath } : env;
+    const haveCli = existsSync(CLI);
+
+    const cases: Array<{ name: string; ours: string[]; peer: string[] | null }> = [
+      { name: 'exports static (--no-session)', ours: ['exports', 'base', '--no-session', '--format', 'process'], peer: ['configure', 'export-credentials', '--profile', 'base'] },
+      { name: 'exports assume-role (fake STS)', ours: ['exports', 'role', '--format', 'process'], peer: ['configure', 'export-credentials', '--profile', 'role'] },
+      { name: 'exports static -> GetSessionToken (fake STS)', ours: ['exports', 'base', '--format', 'process'], peer: null },
+    ];
+    const rows: Row[] = [];
+    for (const c of cases) {
+      const ours: number[] = [];
+      const peer: number[] = [];
+      let peerOk = haveCli && c.peer !== null;
+      // Warm-up: file caches, the V8 code cache, the CLI's .pyc files.
+      await timeOne(process.execPath, [AWSP, ...c.ours], env);
+      if (peerOk) await timeOne(CLI, c.peer!, cliEnv);
+      for (let i = 0; i < RUNS; i++) {
+        const o = await timeOne(process.execPath, [AWSP, ...c.ours], env);
+        if (!o.ok) throw new Error(`awsp ${c.ours.join(' ')} failed: ${o.stderr}`);
+        ours.push(o.ms);
+        if (peerOk) {
+          const before = fake.requests.length;
+          // The CLI caches assumed-role credentials in ~/.aws/cli/cache; awsp always asks STS, so the CLI must too.
+          rmSync(join(home, '.aws', 'cli'), { recursive: true, force: true });
+          const p = await timeOne(CLI, c.peer!, cliEnv);
+          // Only a run that succeeded, and (for a role) reached the fake STS, is a fair comparison.
+          if (!p.ok || (c.name.includes('role') && fake.requests.length === before)) {
+            process.stderr.write(`bench: the AWS CLI could not run '${c.peer!.join(' ')}' here (${p.stderr.trim().split('\n').pop()}); no peer for this case\n`);
+            peerOk = false;
+          } else peer.push(p.ms);
+        }
+      }
+      const o = median(ours);
+      const p = peerOk && peer.length > 0 ? median(peer) : null;
+      rows.push({ case: c.name, ours_ms: Math.round(o), peer_ms: p === null ? null : Math.round(p), ratio: p === null ? null : Math.round((o / p) * 1000) / 1000 });
+    }
+    return rows;
+  } finally {
+    await fake.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.table(await benchExports());
+}
