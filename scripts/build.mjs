@@ -16,6 +16,9 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // The SDK's ES module builds: esbuild can drop what exports/exec never use, and the SDK's own
+  // dynamic imports stay separate chunks (static keys never load the STS or SSO clients).
+  mainFields: ['module', 'main'],
   target: 'node20',
   minify: false,
   legalComments: 'none',
