@@ -148,7 +148,7 @@ describe('awsp exports --write-credentials', () => {
 
     const refused = await awspAsync(sb, ['exports', 'src', '--no-session', '--write-credentials', 'mine']);
     assert.equal(refused.code, 1, dump(refused));
-    assert.match(refused.stderr, /^awsp: \[mine\] in the credentials file holds keys that awsp did not write; .*--force\n$/);
+    assert.match(refused.stderr, /^awsp: \[mine\] in the credentials file holds keys that awsp did not write; .*--force to replace them\n$/);
     assert.match(readFileSync(sb.credentials, 'utf8'), /\[mine\]\naws_access_key_id = AKIAMINE\n/);
 
     const forced = await awspAsync(sb, ['exports', 'src', '--no-session', '--write-credentials', 'mine', '--force']);
