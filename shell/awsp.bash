@@ -50,7 +50,7 @@ __awsp_fresh() {
 
 # Is $1 a profile name? (Past the header; compared as bytes.)
 __awsp_known() {
-    AWSP_NAME="$1" LC_ALL=C __awsp_cache \command awk 'NR > 3 && $0 == ENVIRON["AWSP_NAME"] { found = 1; exit } END { exit !found }'
+    AWSP_NAME="$1" LC_ALL=C __awsp_cache \command awk 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.

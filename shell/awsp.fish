@@ -38,7 +38,7 @@ end
 
 # Is argv[1] a profile name? (Past the header; compared as bytes.)
 function __awsp_known
-    AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'NR > 3 && $0 == ENVIRON["AWSP_NAME"] { found = 1; exit } END { exit !found }'
+    AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
 end
 
 # Profile names for completion. Only those containing the token being completed (ignoring

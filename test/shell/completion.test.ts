@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { dump, q, run, sandbox, type Sandbox, typeTab } from '../helpers/sandbox.ts';
+import { dump, q, run, sandbox, type Sandbox, typeTab } from '../helpers/sandbox.js';
 
 function files(): Sandbox {
   const sb = sandbox();

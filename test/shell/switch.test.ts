@@ -23,7 +23,7 @@ import {
   type Sandbox,
   SHELLS,
   type ShellName,
-} from '../helpers/sandbox.ts';
+} from '../helpers/sandbox.js';
 
 const CONFIG = `[default]
 region = us-east-1
