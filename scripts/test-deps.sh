@@ -12,6 +12,11 @@ for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:e
 done
 # The AWS CLI must be the real v2 at /usr/bin/aws (a pyenv shim named aws is not it).
 [ -x /usr/bin/aws ] || missing="$missing awscli"
+# The dotenv round-trip test reads with python-dotenv, as most tools do (pip; the image has it).
+if ! python3 -c 'import dotenv' 2>/dev/null; then
+    echo "test-deps: python3 cannot import dotenv; install it with: pip install python-dotenv" >&2
+    exit 1
+fi
 [ -n "$missing" ] || exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -65,13 +65,14 @@ function renderEnvFile(change: EnvChange): string {
 }
 
 // dotenv readers disagree about escapes (python-dotenv decodes `\\` and `\'` inside single
-// quotes, the npm package decodes nothing); a single-quoted value without `'`, `\` or a line
-// break means the same to all of them, and to `set -a; . ./.env` in sh.
+// quotes, the npm package decodes nothing) and about expansion (python-dotenv expands `${X}`
+// even inside single quotes; dotenv-expand expands `$X`); a single-quoted value without `'`,
+// `\`, `$` or a line break means the same to all of them, and to `set -a; . ./.env` in sh.
 function renderDotenv(change: EnvChange): string {
   return setOnly(change)
     .map(([n, v]) => {
-      if (/['\\\r\n]/.test(v)) {
-        throw new UserError(`${n} holds a quote, backslash or line break, which dotenv readers decode differently; use --format json`);
+      if (/['\\$\r\n]/.test(v)) {
+        throw new UserError(`${n} holds a quote, backslash, dollar sign or line break, which dotenv readers decode differently; use --format json`);
       }
       return `${n}='${v}'\n`;
     })

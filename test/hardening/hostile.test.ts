@@ -413,7 +413,7 @@ describe('exports: every format round-trips generated values', { concurrency: tr
           } catch (e) {
             // Only env and dotenv refuse, only for what they cannot carry, and say so in one line.
             const vals = Object.values(want);
-            const cannot = f === 'env' ? vals.some((v) => /[\r\n]/.test(v)) : f === 'dotenv' ? vals.some((v) => /['\\\r\n]/.test(v)) : false;
+            const cannot = f === 'env' ? vals.some((v) => /[\r\n]/.test(v)) : f === 'dotenv' ? vals.some((v) => /['\\$\r\n]/.test(v)) : false;
             if (!(e instanceof UserError) || !cannot || e.message.includes('\n')) errs.push(`${f} case ${i}: ${String(e)}`);
             if (vals.some((v) => e instanceof Error && v.length > 3 && e.message.includes(v))) errs.push(`${f} case ${i}: the error shows a value`);
             continue;
