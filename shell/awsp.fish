@@ -52,11 +52,13 @@ function __awsp_names
 end
 
 # Is the cache ($argv[1]) still right about one file ($argv[2]: `+PATH` was there, `-PATH` was not)?
+# The cache must be newer than the file and than its folder: a file replaced by an older one
+# (mv of a backup, cp -p, tar) keeps its old mtime, but the rename changes the folder's.
 function __awsp_fresh
     set -l file (string sub -s 2 -- $argv[2])
     switch $argv[2]
         case '+*'
-            test -e $file; and test $argv[1] -nt $file
+            test -e $file; and test $argv[1] -nt $file; and test $argv[1] -nt (string replace -r -- '/[^/]*$' '' $file)/.
         case '-*'
             not test -e $file
         case '*'

@@ -38,11 +38,13 @@ __awsp_load() {
 }
 
 # Is the cache ($1) still right about one file ($2: `+PATH` was there, `-PATH` was not)?
+# The cache must be newer than the file and than its folder: a file replaced by an older one
+# (mv of a backup, cp -p, tar) keeps its old mtime, but the rename changes the folder's.
 __awsp_fresh() {
     \builtin emulate -L zsh
     \builtin local file="${2:1}"
     case $2 in
-        (+*) [[ -e $file && $1 -nt $file ]] ;;
+        (+*) [[ -e $file && $1 -nt $file && $1 -nt ${file%/*}/. ]] ;;
         (-*) [[ ! -e $file ]] ;;
         (*) \builtin return 1 ;;
     esac
