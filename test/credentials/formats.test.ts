@@ -17,6 +17,8 @@ before(() => {
       `credential_process = ${processCommand(sb, 'nasty', { AccessKeyId: "ASIA'KEY", SecretAccessKey: NASTY, SessionToken: `tok\\'en$x\`y\``, Expiration: '2099-01-02T03:04:05Z' })}`,
       '[profile plain]',
       `credential_process = ${processCommand(sb, 'plain', { AccessKeyId: 'AKIAPLAIN', SecretAccessKey: 'a$b`c` "d" e#f' })}`,
+      '[profile dollarless]',
+      `credential_process = ${processCommand(sb, 'dollarless', { AccessKeyId: 'AKIAPLAIN', SecretAccessKey: 'a`c` "d" e#f=+/' })}`,
       '',
     ].join('\n'),
   );
@@ -78,11 +80,18 @@ describe('other formats', () => {
   });
 
   test('dotenv: single-quoted, read back literally by sh (set -a; . file)', async () => {
-    const r = await awspAsync(sb, ['exports', 'plain', '--no-session', '--format', 'dotenv']);
+    const r = await awspAsync(sb, ['exports', 'dollarless', '--no-session', '--format', 'dotenv']);
     assert.equal(r.code, 0, dump(r));
     const file = sb.write('plain.env', r.stdout);
     const sh = spawnSync('sh', ['-c', `set -a; . "${file}"; printf '%s\\0' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY"`], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
-    assert.deepEqual(sh.stdout.split(NUL).slice(0, -1), ['AKIAPLAIN', 'a$b`c` "d" e#f']);
+    assert.deepEqual(sh.stdout.split(NUL).slice(0, -1), ['AKIAPLAIN', 'a`c` "d" e#f=+/']);
+  });
+
+  test('dotenv refuses a dollar sign (python-dotenv expands ${X} even in single quotes)', async () => {
+    const r = await awspAsync(sb, ['exports', 'plain', '--no-session', '--format', 'dotenv']);
+    assert.equal(r.code, 1, dump(r));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /awsp: AWS_SECRET_ACCESS_KEY holds a quote, backslash, dollar sign or line break, .*; use --format json\n$/);
   });
 
   test('json and process: parsed back exactly', async () => {
