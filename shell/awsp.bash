@@ -10,17 +10,18 @@
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
 
-\builtin unset -f awsp __awsp_cache __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
+\builtin unset -f awsp __awsp_awk __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
 
-# Prints the names cache, or what awsp prints when it rebuilds a stale one: a version line,
-# `+PATH`/`-PATH` for the config and credentials files (there or not when it was built), then
-# one profile name per line. Only the three header lines are read here (no fork); the names
-# go straight from the file to awk, which filters thousands of them far faster than a loop.
-# The command ($@) gets its input from the cache; variables assigned before the call of
-# this function reach it through the environment.
-__awsp_cache() {
+# Runs the awk program $1 over the names cache: a version line, `+PATH`/`-PATH` for the
+# config and credentials files (there or not when it was built), then one profile name per
+# line. Only the three header lines are read in the shell (no fork); awk filters thousands of
+# names far faster than a shell loop. When the cache is stale, awsp rebuilds it and awk reads
+# what awsp prints. Variables assigned before the call reach awk through the environment.
+# The final awk is the function's last plain command: in $(...) bash then execs it in the
+# subshell instead of forking once more.
+__awsp_awk() {
     \builtin local c="${AWS_CONFIG_FILE-${HOME-}/.aws/config}"
     \builtin local k="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
     c="${c//"%"/%25}"
@@ -30,12 +31,12 @@ __awsp_cache() {
     if [[ -f $cache ]]; then
         { IFS= \builtin read -r v && IFS= \builtin read -r cf && IFS= \builtin read -r kf; } <"$cache" || :
     fi
-    if [[ $v == awsp-names-v1 ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; then
-        "$@" <"$cache"
-    else
+    if ! { [[ $v == awsp-names-v1 ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
         # shellcheck disable=SC2312 # awsp's own message explains a failure; no names is right then.
-        AWSP_SHELL=bash \command awsp __cache | "$@"
+        AWSP_SHELL=bash \command awsp __cache | LC_ALL=C \command awk "$1"
+        \builtin return
     fi
+    LC_ALL=C \command awk "$1" "$cache"
 }
 
 # Is the cache ($1) still right about one file ($2: `+PATH` was there, `-PATH` was not)?
@@ -52,7 +53,7 @@ __awsp_fresh() {
 
 # Is $1 a profile name? (Past the header; compared as bytes.)
 __awsp_known() {
-    AWSP_NAME="$1" LC_ALL=C __awsp_cache \command awk 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
+    AWSP_NAME="$1" __awsp_awk 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
@@ -215,7 +216,7 @@ __awsp_complete_profiles() {
     \builtin local - IFS=$'\n'
     \builtin set -f
     # shellcheck disable=SC2207
-    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" AWSP_QUOTE="${3-}" LC_ALL=C __awsp_cache \command awk '
+    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" AWSP_QUOTE="${3-}" __awsp_awk '
         NR > 3 && index($0, ENVIRON["AWSP_WORD"]) == 1 {
             s = substr($0, length(ENVIRON["AWSP_KEEP"]) + 1)
             if (ENVIRON["AWSP_QUOTE"] == "\047") { if (index(s, "\047")) next }
