@@ -45,7 +45,8 @@ end
 # case) reach fish, which then ranks them: handing fish 10,000 names on every TAB is slow.
 function __awsp_names
     set -l IFS \n
-    set -l token (builtin commandline -ct)
+    # Outside a completion (no command line to read) every name is printed.
+    set -l token (builtin commandline -ct 2>/dev/null)
     # A token with quotes or escapes is not the name as typed: let fish do all the matching.
     string match -qr -- '[\\\\\'"]' $token; and set token ''
     AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
