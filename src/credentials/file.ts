@@ -1,7 +1,7 @@
 // Writes one section of the shared credentials file and leaves every other byte alone.
 // Not the `ini` package: its stringify quotes values that end in `=`, and both SDKs then read
 // the quotes as part of the token; and it would rewrite the whole file.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { pyStrip } from '../config/ini.js';
 import { show } from '../context.js';
@@ -165,6 +165,26 @@ const sleep = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
+const canWrite = (path: string): boolean => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'the file would exceed the file size limit',
+  EIO: 'the write did not complete',
+};
+const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message;
+
 /** Runs `fn` holding an exclusive lock file beside `target` (O_EXCL create; retried; a lock left by a dead writer expires). */
 function withLock<T>(target: string, fn: () => T): T {
   const lock = `${target}.awsp-lock`;
@@ -174,7 +194,7 @@ function withLock<T>(target: string, fn: () => T): T {
       closeSync(openSync(lock, 'wx', 0o600));
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot lock ${target}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot write ${target}: ${reason(e)} (creating its lock file beside it); it was not changed`);
       try {
         if (Date.now() - statSync(lock).mtimeMs > 30_000) unlinkSync(lock);
       } catch {
@@ -224,24 +244,40 @@ export function writeCredentialsSection(path: string, name: string, values: Sect
   const target = followLinks(path);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   withLock(target, () => {
-    const next = updateSection(readText(target), name, values, force);
+    const next = Buffer.from(updateSection(readText(target), name, values, force), 'utf8');
+    // The rename below would replace a read-only file too: refuse, as an editor would.
+    if (existsSync(target) && !canWrite(target)) throw new UserError(`cannot write ${target}: it is read-only; it was not changed`);
     const tmp = `${target}.awsp-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-    const fd = openSync(tmp, 'wx', 0o600);
+    let fd: number;
     try {
-      writeSync(fd, next);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      fd = openSync(tmp, 'wx', 0o600);
+    } catch (e) {
+      throw new UserError(`cannot write beside ${target}: ${reason(e)}; it was not changed`);
     }
     try {
+      // writeSync may write less than asked (a full disk, a file size limit): loop, and let
+      // any failure stop us before the rename, so the original stays whole.
+      for (let done = 0; done < next.length; ) {
+        const n = writeSync(fd, next, done, next.length - done);
+        if (n <= 0) throw Object.assign(new Error('no progress'), { code: 'EIO' });
+        done += n;
+      }
+      fsyncSync(fd);
+      closeSync(fd);
+      if (statSync(tmp).size !== next.length) throw Object.assign(new Error('short write'), { code: 'EIO' });
       renameSync(tmp, target);
     } catch (e) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
       try {
         unlinkSync(tmp);
       } catch {
         // nothing to clean
       }
-      throw new UserError(`cannot replace ${target}: ${(e as Error).message}`);
+      throw new UserError(`cannot write ${target}: ${reason(e)}; it was not changed`);
     }
   });
   return target;
