@@ -54,7 +54,7 @@ function fixture(n: number): Fixture {
 const AWK = `awk '/^\\[/ { s = substr($0, 2, length($0) - 2); sub(/^profile /, "", s); print s }'`;
 
 /** One shell script running `op` k times; `$AWS_CONFIG_FILE` and the integration are available. */
-function script(shell: Shell, op: string, k: number): string[] {
+function script(shell: Shell, op: string, k: number, setup = ''): string[] {
   switch (shell) {
     case 'bash':
       return ['bash', '--noprofile', '--norc', '-c', `eval "$(awsp init bash)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
@@ -62,7 +62,7 @@ function script(shell: Shell, op: string, k: number): string[] {
       // compadd exists only inside a completion widget: stub it, so this times awsp's own part.
       return ['zsh', '-f', '-c', `compadd() { : }\neval "$(awsp init zsh)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
     case 'fish':
-      return ['fish', '--no-config', '--private', '-c', `awsp init fish | source\nfor i in (seq ${k})\n${op}\nend`];
+      return ['fish', '--no-config', '--private', '-c', `awsp init fish | source\n${setup}\nfor i in (seq ${k})\n${op}\nend`];
   }
 }
 
@@ -143,6 +143,24 @@ async function main(): Promise<void> {
   for (const f of fixtures) {
     const { ours, floor } = perOp('fish', f, '__awsp_names >/dev/null', f.n >= 10000 ? 10 : 40);
     rows.push({ case: 'TAB, names source only: __awsp_names', shell: 'fish', profiles: f.n, ours, floor, ratio: ours / floor, target: '<= 3x floor' });
+  }
+  // fish's own cost of ranking candidates: `complete -C` for a command whose candidates are the
+  // same names read by cat, against awsp's TAB in the same fish.
+  for (const f of fixtures) {
+    const names = join(root, `names-${f.n}`);
+    writeFileSync(names, spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.js'), 'list'], { env: f.env, encoding: 'utf8' }).stdout);
+    const setup = `complete -c awspx -f -a '(command cat ${names})'`;
+    const k = f.n >= 10000 ? 10 : 40;
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const base = wall(script('fish', ':', 0, setup), f.env);
+      ours.push((wall(script('fish', tab('fish', ''), k, setup), f.env) - base) / k);
+      bare.push((wall(script('fish', "complete -C 'awspx ' >/dev/null", k, setup), f.env) - base) / k);
+    }
+    const o = median(ours);
+    const b = median(bare);
+    rows.push({ case: 'TAB: awsp <TAB> vs fish alone (cat source)', shell: 'fish', profiles: f.n, ours: o, floor: b, ratio: o / b, target: '(fish itself)' });
   }
   const f1k = fixtures[0]!;
   for (const shell of SHELLS) {
