@@ -2,22 +2,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { awsSandbox, writeAllSources } from '../helpers/aws-files.js';
-import { type FakeAws, startFakeAws } from '../helpers/fakeaws.js';
+import { fakeAwsSandbox } from '../helpers/aws-files.js';
+import type { FakeAws } from '../helpers/fakeaws.js';
 import { AWSP_BIN, dump, type Sandbox } from '../helpers/sandbox.js';
 import { awspAsync, runAsync } from '../helpers/spawn.js';
 
 let fake: FakeAws;
 let sb: Sandbox;
-before(async () => {
-  fake = await startFakeAws();
-  sb = awsSandbox(fake.url);
-  writeAllSources(sb);
-});
-after(async () => {
-  sb.cleanup();
-  await fake.close();
-});
+let close: () => Promise<void>;
+before(async () => ({ fake, sb, close } = await fakeAwsSandbox()));
+after(() => close());
 
 describe('awsp exec', () => {
   test('the child gets keys, expiration and region; AWS_PROFILE and awsp’s own variables are gone', async () => {

@@ -1,23 +1,16 @@
 // Every credential source, resolved by the real SDK against the fake STS and SSO portal.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ACCOUNT, awsSandbox, NASTY, roleArn, writeAllSources } from '../helpers/aws-files.js';
-import { type FakeAws, startFakeAws } from '../helpers/fakeaws.js';
+import { ACCOUNT, fakeAwsSandbox, NASTY, roleArn } from '../helpers/aws-files.js';
+import type { FakeAws } from '../helpers/fakeaws.js';
 import { dump, type Result, type Sandbox } from '../helpers/sandbox.js';
 import { awspAsync } from '../helpers/spawn.js';
 
 let fake: FakeAws;
 let sb: Sandbox;
-
-before(async () => {
-  fake = await startFakeAws();
-  sb = awsSandbox(fake.url);
-  writeAllSources(sb);
-});
-after(async () => {
-  sb.cleanup();
-  await fake.close();
-});
+let close: () => Promise<void>;
+before(async () => ({ fake, sb, close } = await fakeAwsSandbox()));
+after(() => close());
 
 const json = (r: Result): Record<string, string> => {
   assert.equal(r.code, 0, dump(r));

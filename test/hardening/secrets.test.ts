@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { awsSandbox, roleArn, writeAllSources } from '../helpers/aws-files.js';
-import { type FakeAws, startFakeAws } from '../helpers/fakeaws.js';
+import { fakeAwsSandbox, roleArn } from '../helpers/aws-files.js';
 import { dump, type Sandbox } from '../helpers/sandbox.js';
 import { awspAsync } from '../helpers/spawn.js';
 
@@ -16,17 +15,10 @@ const SECRETS = [FAKE_SECRET, 'base/secret', 'temp/secret', 'temp-token='];
 const TOKEN = /token-[A-Za-z]+-\d+/;
 const leaks = (text: string): string[] => [...SECRETS.filter((s) => text.includes(s)), ...(TOKEN.exec(text) ?? [])];
 
-let fake: FakeAws;
 let sb: Sandbox;
-before(async () => {
-  fake = await startFakeAws({ secret: FAKE_SECRET, denyRoles: [roleArn('r2')], ssoTokens: ['tok-legacy', 'tok-corp'] });
-  sb = awsSandbox(fake.url);
-  writeAllSources(sb);
-});
-after(async () => {
-  sb.cleanup();
-  await fake.close();
-});
+let close: () => Promise<void>;
+before(async () => ({ sb, close } = await fakeAwsSandbox({ secret: FAKE_SECRET, denyRoles: [roleArn('r2')], ssoTokens: ['tok-legacy', 'tok-corp'] })));
+after(() => close());
 
 /** Every regular file under dir, with its bytes. */
 function snapshot(dir: string): Map<string, string> {

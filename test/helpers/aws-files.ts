@@ -1,6 +1,7 @@
 // AWS config for credential tests: one profile per credential source the SDK supports, all
 // pointing at the fake endpoints, plus the SSO token cache files the AWS CLI would write.
 import { createHash } from 'node:crypto';
+import { type FakeAws, type FakeAwsOptions, startFakeAws } from './fakeaws.js';
 import { sandbox, type Sandbox } from './sandbox.js';
 
 export const ACCOUNT = '123456789012';
@@ -94,4 +95,19 @@ export const NOWHERE = 'http://127.0.0.1:9';
 /** A sandbox whose AWS endpoints can only be local: real AWS is never reached from a test. */
 export function awsSandbox(endpoint = NOWHERE, extra: Record<string, string> = {}): Sandbox {
   return sandbox({ AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_SSO: endpoint, AWS_EC2_METADATA_DISABLED: 'true', ...extra });
+}
+
+/** A fake STS/SSO server and a sandbox pointing at it, with every source written; close() ends both. */
+export async function fakeAwsSandbox(options: FakeAwsOptions = {}): Promise<{ fake: FakeAws; sb: Sandbox; close(): Promise<void> }> {
+  const fake = await startFakeAws(options);
+  const sb = awsSandbox(fake.url);
+  writeAllSources(sb);
+  return {
+    fake,
+    sb,
+    close: async () => {
+      sb.cleanup();
+      await fake.close();
+    },
+  };
 }
