@@ -56,52 +56,48 @@ describe('awsp exec', () => {
     assert.equal(n.code, 126, dump(n));
   });
 
-  test('Ctrl-C reaches the child, and awsp waits for it instead of dying first', async () => {
-    // The terminal sends SIGINT to the whole foreground process group: awsp and the child.
-    const child = spawn(process.execPath, [AWSP_BIN, 'exec', 'temp', '--', 'sh', '-c', 'trap "echo child-got-int; exit 42" INT; echo ready; while :; do sleep 0.05; done'], {
+  /** Starts `awsp exec temp -- sh -c SCRIPT` in its own process group and waits for "ready". */
+  async function execReady(script: string) {
+    const child = spawn(process.execPath, [AWSP_BIN, 'exec', 'temp', '--', 'sh', '-c', `${script}; echo ready; while :; do sleep 0.05; done`], {
       cwd: sb.dir,
       env: sb.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const io = { out: '', err: '' };
+    child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('ready')) resolve();
+        io.out += d.toString();
+        if (io.out.includes('ready')) resolve();
       }),
     );
+    const closed = new Promise<[number | null, string | null]>((resolve) =>
+      child.on('close', (c, s) => {
+        clearTimeout(guard);
+        resolve([c, s]);
+      }),
+    );
+    return { child, io, closed };
+  }
+
+  test('Ctrl-C reaches the child, and awsp waits for it instead of dying first', async () => {
+    // The terminal sends SIGINT to the whole foreground process group: awsp and the child.
+    const { child, io, closed } = await execReady('trap "echo child-got-int; exit 42" INT');
     process.kill(-child.pid!, 'SIGINT');
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
-    clearTimeout(guard);
-    assert.equal(signal, null, `awsp died of ${signal}; stderr: ${err}`);
+    const [code, signal] = await closed;
+    assert.equal(signal, null, `awsp died of ${signal}; stderr: ${io.err}`);
     assert.equal(code, 42);
-    assert.equal(out, 'ready\nchild-got-int\n');
+    assert.equal(io.out, 'ready\nchild-got-int\n');
   });
 
   test('SIGTERM sent to awsp alone is forwarded to the child', async () => {
-    const child = spawn(process.execPath, [AWSP_BIN, 'exec', 'temp', '--', 'sh', '-c', 'trap "echo child-got-term; exit 9" TERM; echo ready; while :; do sleep 0.05; done'], {
-      cwd: sb.dir,
-      env: sb.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
-    let out = '';
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('ready')) resolve();
-      }),
-    );
+    const { child, io, closed } = await execReady('trap "echo child-got-term; exit 9" TERM');
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(guard);
-    assert.equal(code, 9);
-    assert.equal(out, 'ready\nchild-got-term\n');
+    const [code] = await closed;
+    assert.equal(code, 9, io.err);
+    assert.equal(io.out, 'ready\nchild-got-term\n');
   });
 
   test('credentials never appear on a command line (awsp’s or the child’s)', async () => {
