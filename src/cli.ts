@@ -5,6 +5,7 @@ import { statusCommand } from './commands/status.js';
 import { notLoaded, resolveSwitch, switchCommand } from './commands/switch.js';
 import { type Env, readProfiles, warn } from './context.js';
 import { UserError } from './errors.js';
+import { err, out as write, stdoutIsTerminal } from './output.js';
 import { ROOT } from './root.js';
 
 const HELP = `awsp: switch AWS profiles in this shell
@@ -22,9 +23,6 @@ Load the integration in your shell's rc file:
   bash: eval "$(awsp init bash)"   zsh: eval "$(awsp init zsh)"   fish: awsp init fish | source
 `;
 
-const write = (text: string): void => {
-  process.stdout.write(text);
-};
 
 async function main(argv: string[], env: Env): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -38,7 +36,7 @@ async function main(argv: string[], env: Env): Promise<number> {
       write(initCommand(rest));
       return 0;
     case 'list':
-      write(listCommand(rest, env, process.stdout.isTTY === true));
+      write(listCommand(rest, env, stdoutIsTerminal()));
       return 0;
     case 'exports':
       return (await import('./commands/exports.js')).exportsCommand(rest, env);
@@ -78,11 +76,6 @@ async function main(argv: string[], env: Env): Promise<number> {
   }
 }
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
 main(process.argv.slice(2), process.env).then(
   (code) => {
     process.exitCode = code;
@@ -93,7 +86,7 @@ main(process.argv.slice(2), process.env).then(
       process.exitCode = e.exitCode;
     } else {
       warn(`internal error: ${e instanceof Error ? e.message : String(e)} (set AWSP_DEBUG=1 for details)`);
-      if (env('AWSP_DEBUG')) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);
+      if (env('AWSP_DEBUG')) err(`${e instanceof Error ? e.stack : ''}\n`);
       process.exitCode = 70;
     }
   },

@@ -1,12 +1,13 @@
 import { cacheText, unchanged, writeCache } from './cache.js';
 import { awsPaths, type AwsPaths, cacheFile } from './config/paths.js';
 import { loadProfiles, type ProfileSet } from './config/profiles.js';
+import { err } from './output.js';
 
 export type Env = Record<string, string | undefined>;
 
 /** Prints a warning line on stderr, the way every awsp message looks. */
 export const warn = (message: string): void => {
-  process.stderr.write(`awsp: ${message}\n`);
+  err(`awsp: ${message}\n`);
 };
 
 /** Shows a value from the user's files or environment in a message, with control characters escaped. */
@@ -19,11 +20,13 @@ export interface ReadOptions {
   quiet?: boolean;
   /** Say when the names cache cannot be written (only where the user asked about the setup: list, status). */
   cacheWarning?: boolean;
+  /** Leave the names cache alone: exports and exec are no part of switching or TAB, and are timed. */
+  keepCache?: boolean;
 }
 
 /**
  * Reads the profiles, prints the files' warnings once, and refreshes the names cache as a
- * side effect (every command that parses the files keeps the shell's cache honest).
+ * side effect (the commands of the everyday path keep the shell's cache honest).
  */
 export function readProfiles(env: Env, opts: ReadOptions = {}): { set: ProfileSet; paths: AwsPaths; cache: string } {
   const paths = awsPaths(env);
@@ -31,7 +34,7 @@ export function readProfiles(env: Env, opts: ReadOptions = {}): { set: ProfileSe
   if (!opts.quiet) for (const w of set.warnings) warn(w);
   const text = cacheText(set);
   const file = cacheFile(env, paths);
-  if (file !== null) {
+  if (file !== null && !opts.keepCache) {
     const failed = writeCache(file, text, () => unchanged(set.config) && unchanged(set.credentials));
     if (failed && opts.cacheWarning && !opts.quiet) warn(`${failed}; awsp works, but TAB completion and switching start Node each time`);
   }

@@ -5,6 +5,7 @@ import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
 import { isoTime, isShellFormat, render } from '../formats.js';
+import { out, stdoutIsTerminal } from '../output.js';
 import { currentShell } from '../shells/index.js';
 
 /** `awsp exports [PROFILE]`: credential exports for tools that cannot read the AWS config. */
@@ -12,7 +13,7 @@ export async function exportsCommand(args: string[], env: Env): Promise<number> 
   const opts = parseExports(args, env);
   const format = opts.format ?? currentShell(env).name;
   // Checked before resolving: no MFA prompt or STS call for output that would be refused.
-  if (opts.writeCredentials === null && isShellFormat(format) && process.stdout.isTTY && !opts.reveal) {
+  if (opts.writeCredentials === null && isShellFormat(format) && stdoutIsTerminal() && !opts.reveal) {
     const use = format === 'fish' ? `awsp exports${profileArg(opts.profile, env)} | source` : format === 'powershell' ? `awsp exports${profileArg(opts.profile, env)} --format powershell | Invoke-Expression` : `eval "$(awsp exports${profileArg(opts.profile, env)})"`;
     throw new UserError(`not printing secret keys onto the terminal; load them with: ${use} (or add --reveal to print them)`);
   }
@@ -38,7 +39,7 @@ export async function exportsCommand(args: string[], env: Env): Promise<number> 
     warn(`wrote [${name}] to ${path}${until}; use it as the profile ${show(name)}`);
     return 0;
   }
-  process.stdout.write(render(format, credentials));
+  out(render(format, credentials));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { err } from '../output.js';
 
 /**
  * Asks on the terminal itself: the prompt goes to stderr and the answer is read from /dev/tty,
@@ -13,7 +14,7 @@ export function askTerminal(prompt: string, why: string): string {
     throw new UserError(`${why}, but there is no terminal to ask on`);
   }
   try {
-    process.stderr.write(prompt);
+    err(prompt);
     const buf = Buffer.alloc(256);
     let line = '';
     for (;;) {

@@ -1,0 +1,37 @@
+// Output through write(2) on fds 1 and 2. Node builds process.stdout as a stream object on first
+// use, and for a pipe (`eval "$(awsp …)"`) that costs ~7 ms, more than a whole `awsp list` needs.
+import { fstatSync, writeSync } from 'node:fs';
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function writeAll(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // A non-blocking pipe that is full: wait for the reader a moment, then go on.
+      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 2);
+      else if (code === 'EPIPE') {
+        // The reader is gone (`awsp list | head -1`): nothing left to do, and nobody to tell.
+        if (fd === 1) process.exit(0);
+        return;
+      } else throw e;
+    }
+  }
+}
+
+export const out = (text: string): void => writeAll(1, text);
+export const err = (text: string): void => writeAll(2, text);
+
+/** Whether stdout is a terminal. node:tty loads node:net (~6 ms), so a pipe or a file is told apart first. */
+export function stdoutIsTerminal(): boolean {
+  try {
+    if (!fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule('node:tty').isatty(1);
+}
