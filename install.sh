@@ -38,9 +38,10 @@ build() {
         say "installing dependencies (npm ci)"
         npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null || die "npm ci failed"
     fi
-    # Build only when a source is newer than the bundle (a rebuild replaces dist/ under
-    # any awsp that is running).
-    if [ ! -f dist/cli.js ] || [ -n "$(find src package.json package-lock.json -newer dist/cli.js 2>/dev/null | head -n 1)" ]; then
+    # Build only when a source is newer than the bundle, or Node is not the one that built it
+    # (V8 would refuse the code caches), since a rebuild replaces dist/ under any running awsp.
+    if [ ! -f dist/cli.cjs ] || [ "$(cat dist/node-version 2>/dev/null)" != "$(node --version)" ] ||
+        [ -n "$(find src scripts package.json package-lock.json -newer dist/cli.cjs 2>/dev/null | head -n 1)" ]; then
         say "building"
         npm run --silent build </dev/null >/dev/null || die "the build failed (npm run build)"
     fi
@@ -67,11 +68,23 @@ on_path() {
     esac
 }
 
+# Whether $1 is a link that an install of this awsp made (bin/awsp.js in earlier versions).
+ours() {
+    [ -L "$1" ] || return 1
+    case $(readlink "$1") in
+        "$ROOT/bin/awsp.cjs" | "$ROOT/bin/awsp.js") return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 link_bin() {
     mkdir -p "$1" || die "cannot create $1"
-    target="$ROOT/bin/awsp.js"
+    target="$ROOT/bin/awsp.cjs"
     if [ -L "$1/awsp" ] && [ "$(readlink "$1/awsp")" = "$target" ]; then
         say "$1/awsp already links to $target"
+    elif ours "$1/awsp"; then
+        ln -sf "$target" "$1/awsp" || die "cannot link $1/awsp"
+        say "relinked $1/awsp -> $target"
     elif [ -e "$1/awsp" ] || [ -L "$1/awsp" ]; then
         die "$1/awsp exists and is not awsp's link; remove it or use --bin-dir"
     else
@@ -164,7 +177,7 @@ shells() {
 uninstall() {
     bin_dir=$(pick_bin_dir)
     for d in "$bin_dir" "$HOME/.local/bin"; do
-        if [ -L "$d/awsp" ] && [ "$(readlink "$d/awsp")" = "$ROOT/bin/awsp.js" ]; then
+        if ours "$d/awsp"; then
             rm -f "$d/awsp"
             say "removed $d/awsp"
         fi

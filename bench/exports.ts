@@ -19,7 +19,7 @@ export interface Row {
 }
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const AWSP = join(REPO, 'bin', 'awsp.js');
+const AWSP = join(REPO, 'bin', 'awsp.cjs');
 const CLI = '/usr/bin/aws';
 const RUNS = Number(process.env.AWSP_BENCH_RUNS ?? 15);
 

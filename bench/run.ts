@@ -18,7 +18,7 @@ const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5);
 const root = mkdtempSync(join(tmpdir(), 'awsp-bench-'));
 const bin = join(root, 'bin');
 mkdirSync(bin);
-symlinkSync(join(REPO, 'bin', 'awsp.js'), join(bin, 'awsp'));
+symlinkSync(join(REPO, 'bin', 'awsp.cjs'), join(bin, 'awsp'));
 
 interface Fixture {
   n: number;
@@ -47,7 +47,7 @@ function fixture(n: number): Fixture {
     TERM: 'dumb',
   };
   // Build the names cache once, as the first TAB of a session would.
-  spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.js'), 'list'], { env, stdio: 'ignore' });
+  spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.cjs'), 'list'], { env, stdio: 'ignore' });
   return { n, env, config };
 }
 
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   // same names read by cat, against awsp's TAB in the same fish.
   for (const f of fixtures) {
     const names = join(root, `names-${f.n}`);
-    writeFileSync(names, spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.js'), 'list'], { env: f.env, encoding: 'utf8' }).stdout);
+    writeFileSync(names, spawnSync(process.execPath, [join(REPO, 'bin', 'awsp.cjs'), 'list'], { env: f.env, encoding: 'utf8' }).stdout);
     const setup = `complete -c awspx -f -a '(command cat ${names})'`;
     const k = f.n >= 10000 ? 10 : 40;
     const ours: number[] = [];

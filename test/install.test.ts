@@ -3,7 +3,7 @@
 // every rc file byte for byte.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -99,6 +99,23 @@ describe('install.sh', () => {
     assert.equal(readFileSync(rc.bash, 'utf8'), original.bash, '--no-modify-rc left the rc file alone');
     spawnSync('sh', [join(REPO, 'install.sh'), '--uninstall', '--no-modify-rc'], { env: { ...env, NPM_CONFIG_PREFIX: join(dir, 'no-such-prefix') } });
     assert.equal(existsSync(join(home, '.local', 'bin', 'awsp')), false);
+  });
+
+  it('replaces the link of an earlier install (bin/awsp.js), and leaves a foreign awsp alone', () => {
+    const old = join(dir, 'old-bin');
+    mkdirSync(old);
+    symlinkSync(join(REPO, 'bin', 'awsp.js'), join(old, 'awsp'));
+    const out = install('--bin-dir', old, '--no-modify-rc');
+    assert.equal(readlinkSync(join(old, 'awsp')), AWSP_BIN);
+    assert.match(out, /relinked/);
+    install('--uninstall', '--bin-dir', old, '--no-modify-rc');
+    assert.equal(existsSync(join(old, 'awsp')), false);
+
+    writeFileSync(join(old, 'awsp'), '#!/bin/sh\n');
+    const r = spawnSync('sh', [join(REPO, 'install.sh'), '--bin-dir', old, '--no-modify-rc'], { env, encoding: 'utf8', input: '' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /exists and is not awsp's link/);
+    assert.equal(readFileSync(join(old, 'awsp'), 'utf8'), '#!/bin/sh\n');
   });
 
   it('refuses an unknown option with a clear error', () => {

@@ -3,6 +3,7 @@ import { parseExec } from '../credentials/args.js';
 import { AMBIENT_KEYS, PRIVATE_VARS, resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
+import { loadBundle } from '../load.js';
 import { credentialEnv, MARKER } from '../formats.js';
 
 // Signals aimed at awsp alone are passed on. SIGINT and SIGQUIT come from the terminal to the
@@ -24,7 +25,7 @@ export async function execCommand(args: string[], env: Env): Promise<number> {
     childEnv.AWS_DEFAULT_REGION = region;
   }
 
-  const { execa } = await import('execa');
+  const { execa } = loadBundle('execa') as typeof import('execa');
   const [file, ...rest] = opts.command as [string, ...string[]];
   // Handlers go in before the child starts: a Ctrl-C in the first milliseconds must not kill awsp.
   let child: ReturnType<typeof execa> | undefined;

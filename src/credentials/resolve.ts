@@ -1,11 +1,13 @@
 // Resolution through the AWS SDK's own providers (loaded here, on the exports/exec path only).
-import type { Profile } from '../config/profiles.js';
+import { type Profile, profileKind } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
+import { loadBundle } from '../load.js';
 import type { Credentials } from '../formats.js';
 import type { CredentialOptions } from './args.js';
 import { enterGuard, findProfile, GUARD, profileChain } from './chain.js';
 import { type ErrorContext, explain, SsoLoginNeeded } from './errors.js';
+import type * as Sdk from './sdk.js';
 import { askTerminal } from './tty.js';
 
 export interface Resolved {
@@ -23,7 +25,7 @@ export const AMBIENT_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_
 export const PRIVATE_VARS = [GUARD, 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 
 export async function resolveCredentials(opts: CredentialOptions, env: Env): Promise<Resolved> {
-  const { set } = readProfiles(env);
+  const { set } = readProfiles(env, { keepCache: true });
   const profile = findProfile(set, opts.profile);
   const chain = profileChain(set, opts.profile);
   const ctx: ErrorContext = { profile: opts.profile, chain, known: new Map(set.profiles.map((p) => [p.name, p])) };
@@ -50,14 +52,15 @@ export async function resolveCredentials(opts: CredentialOptions, env: Env): Pro
   }
 }
 
-/** A CommonJS package through import(): esbuild's split chunks expose it as the default export only. */
-const cjs = <T extends object>(m: T): T => ('default' in m && m.default && typeof m.default === 'object' ? (m.default as T) : m);
-
 const mfaPrompt = (profile: string) => (serial: string) =>
   Promise.resolve(askTerminal(`awsp: MFA code for ${serial}: `, `profile ${show(profile)} needs an MFA code for ${serial}`));
 
+/** The SDK (dist/sdk.cjs), with the code cache for what this profile will run (src/load.ts). */
+const sdk = (profile: Profile, opts: CredentialOptions): typeof Sdk =>
+  loadBundle('sdk', profileKind(profile) !== 'static' ? 'role' : opts.noSession ? 'static' : 'session') as typeof Sdk;
+
 async function resolveOnce(opts: CredentialOptions, profile: Profile): Promise<Resolved> {
-  const { fromIni } = cjs(await import('@aws-sdk/credential-providers'));
+  const { fromIni } = sdk(profile, opts);
   const c = await fromIni({
     profile: opts.profile,
     mfaCodeProvider: mfaPrompt(opts.profile),
@@ -88,7 +91,7 @@ async function resolveOnce(opts: CredentialOptions, profile: Profile): Promise<R
 
 /** Long-term keys become a session: GetSessionToken, with the profile's MFA device when it has one. */
 async function sessionFor(keys: Credentials, profile: Profile, opts: CredentialOptions): Promise<Credentials> {
-  const { STSClient, GetSessionTokenCommand } = cjs(await import('@aws-sdk/client-sts'));
+  const { STSClient, GetSessionTokenCommand } = await sdk(profile, opts).loadSts();
   const serial = profile.options.get('mfa_serial');
   const code = serial ? await mfaPrompt(opts.profile)(serial) : undefined;
   const client = new STSClient({
@@ -116,7 +119,7 @@ async function sessionFor(keys: Credentials, profile: Profile, opts: CredentialO
 
 /** --login: run the SSO login with the terminal attached (its stdout onto stderr: ours may be captured), then retry. */
 async function runLogin(args: string[], env: Env): Promise<void> {
-  const { execa } = await import('execa');
+  const { execa } = loadBundle('execa') as typeof import('execa');
   warn(`running: aws ${args.join(' ')}`);
   const childEnv: Env = { ...env };
   for (const n of PRIVATE_VARS) delete childEnv[n];

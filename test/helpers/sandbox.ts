@@ -11,7 +11,7 @@ export type ShellName = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly ShellName[] = ['bash', 'zsh', 'fish'];
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // AWSP_TEST_BIN: run another build (e.g. a copy, while the tree is being rebuilt).
-export const AWSP_BIN = process.env.AWSP_TEST_BIN ?? join(REPO, 'bin', 'awsp.js');
+export const AWSP_BIN = process.env.AWSP_TEST_BIN ?? join(REPO, 'bin', 'awsp.cjs');
 
 export interface Result {
   code: number | null;
