@@ -4,7 +4,7 @@
 //   dist/cli.cjs    awsp itself: the everyday commands, and exports/exec without their dependencies
 //   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports and exec only
 //   dist/execa.cjs  execa, loaded by exec (and exports --login) only
-// Then warm-up runs write the code cache of each bundle (NAME.cjs.v8cache).
+// Then warm-up runs write the code caches of the bundles (dist/NAME[.FLAVOR].v8cache, see src/load.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { barrels } from './barrels.mjs';
+import { lazyBuiltins } from './lazy-builtins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Build beside dist/ and swap it in, so an awsp (or a test) running meanwhile never finds
@@ -51,29 +52,9 @@ const shared = {
   },
 };
 
-// node:crypto takes ~10 ms to load, and static keys never use it; the SDK imports it at the top
-// of modules that every fromIni() runs. In the SDK bundle, its functions load it on first call.
-// (Only functions: an import of anything else from node:crypto fails the build, loudly.)
-const lazyCrypto = {
-  name: 'awsp-lazy-crypto',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?crypto$/ }, (a) => (a.namespace === 'awsp-lazy' ? undefined : { path: 'crypto', namespace: 'awsp-lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'awsp-lazy' }, async () => {
-      const crypto = await import('node:crypto');
-      const names = Object.keys(crypto).filter((k) => /^[a-z]/.test(k) && typeof crypto[k] === 'function');
-      return {
-        contents: [
-          'let crypto;',
-          'const load = () => (crypto ??= require("node:crypto"));',
-          ...names.map((n) => `export const ${n} = (...a) => load().${n}(...a);`),
-        ].join('\n'),
-        loader: 'js',
-      };
-    });
-  },
-};
-// The same for Web Crypto: the global `crypto` loads it (~4 ms) when first touched, and the SDK
-// checks for crypto.randomUUID as it starts. This stand-in has the whole Crypto interface.
+// Web Crypto, like node:crypto in scripts/lazy-builtins.mjs: the global `crypto` loads it (~4 ms)
+// when first touched, and the SDK checks for crypto.randomUUID as it starts. This stand-in has
+// the whole Crypto interface.
 const WEB_CRYPTO =
   'const __awsp_web_crypto = { getRandomValues: (a) => globalThis.crypto.getRandomValues(a), randomUUID: () => globalThis.crypto.randomUUID(), get subtle() { return globalThis.crypto.subtle; } };';
 
@@ -90,7 +71,7 @@ try {
       // Names are kept: the SDK tells its loggers apart by their class's name.
       minify: !process.env.AWSP_BUILD_PLAIN,
       keepNames: true,
-      plugins: [lazyCrypto, barrels],
+      plugins: [lazyBuiltins, barrels],
       define: { ...common.define, crypto: '__awsp_web_crypto' },
       // The SDK's import('node:http') and the like: require() them (src/load.ts runs no ES modules).
       supported: { 'dynamic-import': false },

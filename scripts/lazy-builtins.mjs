@@ -1,0 +1,35 @@
+// An esbuild plugin for the SDK bundle: Node built-ins that cost start-up time and that static
+// keys never need are loaded on first use.
+//   node:crypto       ~10 ms to load; the SDK imports it at the top of modules every fromIni() runs.
+//   node:fs/promises  ~2 ms to load (it brings readline); the SDK only ever calls readFile(path),
+//                     which fs.readFile (loaded with Node) does the same way, on the same thread pool.
+// Each function of the module becomes a stand-in that loads the real one when called. Only
+// functions: importing anything else (a class, a constant) from these modules fails the build.
+import { builtinModules } from 'node:module';
+
+const LAZY = {
+  crypto: {},
+  'fs/promises': {
+    readFile: `(path, options) => new Promise((resolve, reject) => require("node:fs").readFile(path, options ?? {}, (e, data) => (e ? reject(e) : resolve(data))))`,
+  },
+};
+
+async function contents(name) {
+  const real = await import(`node:${name}`);
+  const functions = Object.keys(real).filter((k) => k !== 'default' && /^[a-z]/.test(k) && typeof real[k] === 'function');
+  const lines = ['let real;', `const load = () => (real ??= require("node:${name}"));`];
+  for (const f of functions) lines.push(`export const ${f} = ${LAZY[name][f] ?? `(...a) => load().${f}(...a)`};`);
+  // `import fs from "node:fs/promises"`: the same stand-ins, and the real module for anything else.
+  lines.push(`export default new Proxy({ ${functions.join(', ')} }, { get: (o, k) => (k in o ? o[k] : load()[k]) });`);
+  return lines.join('\n');
+}
+
+export const lazyBuiltins = {
+  name: 'awsp-lazy-builtins',
+  setup(build) {
+    if (!Object.keys(LAZY).every((m) => builtinModules.includes(m))) throw new Error('lazy-builtins: not a Node built-in');
+    const filter = new RegExp(`^(node:)?(${Object.keys(LAZY).join('|').replace('/', '\\/')})$`);
+    build.onResolve({ filter }, (a) => (a.namespace === 'awsp-lazy' ? undefined : { path: a.path.replace(/^node:/, ''), namespace: 'awsp-lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'awsp-lazy' }, async (a) => ({ contents: await contents(a.path), loader: 'js' }));
+  },
+};
