@@ -119,7 +119,8 @@ function fmt(rows: Row[]): string {
     String(r.profiles),
     r.ours.toFixed(2),
     r.floor === null ? '-' : r.floor.toFixed(2),
-    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+    // Below 1, a third digit: the exports targets are 1/8 and 1/5.
+    r.ratio === null ? '-' : `${r.ratio.toFixed(r.ratio < 1 ? 3 : 2)}x`,
     r.target,
   ]);
   const w = head.map((_, i) => Math.max(head[i]!.length, ...body.map((b) => b[i]!.length)));
@@ -180,14 +181,14 @@ async function main(): Promise<void> {
   }
   const exportsBench = join(REPO, 'bench', 'exports.ts');
   if (existsSync(exportsBench)) {
-    const mod = (await import(exportsBench)) as { benchExports(): Promise<{ case: string; ours_ms: number; peer_ms: number | null; ratio: number | null; target?: string }[]> };
+    const mod = (await import(exportsBench)) as { benchExports(): Promise<{ case: string; ours_ms: number; peer_ms: number | null; ratio: number | null; target: string }[]> };
     for (const r of await mod.benchExports()) {
-      rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target ?? 'vs aws configure export-credentials' });
+      rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
     }
   }
   process.stderr.write('\n');
   console.log(fmt(rows));
-  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians.`);
+  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians.`);
 }
 
 try {
