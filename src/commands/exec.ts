@@ -1,4 +1,6 @@
+import { accessSync, constants as fs, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseExec } from '../credentials/args.js';
 import { AMBIENT_KEYS, PRIVATE_VARS, resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show } from '../context.js';
@@ -12,9 +14,38 @@ import { credentialEnv, MARKER } from '../formats.js';
 const FORWARD: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR2'];
 const SURVIVE: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 
+/** Finds CMD the way a shell does (a name with a slash as it is, else along PATH): 127 if nowhere, 126 if not executable. */
+function checkCommand(file: string, path: string): void {
+  const candidates = file.includes('/') ? [file] : path.split(delimiter).map((dir) => join(dir || '.', file));
+  let found = false;
+  for (const c of candidates) {
+    try {
+      const st = statSync(c);
+      if (st.isDirectory() && file.includes('/')) throw new UserError(`is a directory: ${show(file)}`, 126);
+      if (!st.isFile()) continue;
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      continue;
+    }
+    found = true;
+    try {
+      accessSync(c, fs.X_OK);
+      return;
+    } catch {
+      // There, but not executable: a later PATH entry may still have one that is.
+    }
+  }
+  if (found) throw new UserError(`permission denied: ${show(file)}`, 126);
+  throw new UserError(`command not found: ${show(file)}`, 127);
+}
+
 /** `awsp exec [PROFILE] -- CMD…`: credentials in one child's environment only. */
 export async function execCommand(args: string[], env: Env): Promise<number> {
   const opts = parseExec(args, env);
+  const [file, ...rest] = opts.command as [string, ...string[]];
+  // Before resolving: a mistyped command costs no MFA prompt and no call to AWS.
+  // Without PATH, execvp(3) looks in /usr/bin and /bin; so does the child.
+  checkCommand(file, env.PATH ?? '/usr/bin:/bin');
   const { credentials, region } = await resolveCredentials(opts, env);
 
   const childEnv: Env = { ...process.env };
@@ -26,7 +57,6 @@ export async function execCommand(args: string[], env: Env): Promise<number> {
   }
 
   const { execa } = loadBundle('execa') as typeof import('execa');
-  const [file, ...rest] = opts.command as [string, ...string[]];
   // Handlers go in before the child starts: a Ctrl-C in the first milliseconds must not kill awsp.
   let child: ReturnType<typeof execa> | undefined;
   const pending: NodeJS.Signals[] = [];

@@ -47,13 +47,24 @@ describe('awsp exec', () => {
     assert.match(sh.stdout, /^status=143$/m, dump(sh));
   });
 
-  test('command not found: a clear error and 127; not executable: 126', async () => {
-    const r = await awspAsync(sb, ['exec', 'temp', '--', 'no-such-command-xyz', 'arg']);
+  test('command not found: a clear error and 127; not executable: 126; both before any call to AWS', async () => {
+    const before = fake.requests.length;
+    const r = await awspAsync(sb, ['exec', 'role', '--', 'no-such-command-xyz', 'arg']);
     assert.equal(r.code, 127, dump(r));
     assert.equal(r.stderr, "awsp: command not found: 'no-such-command-xyz'\n");
     const f = sb.write('not-exec', '#!/bin/sh\n', 0o644);
-    const n = await awspAsync(sb, ['exec', 'temp', '--', f]);
+    const n = await awspAsync(sb, ['exec', 'role', '--', f]);
     assert.equal(n.code, 126, dump(n));
+    assert.equal(n.stderr, `awsp: permission denied: '${f}'\n`);
+    const d = await awspAsync(sb, ['exec', 'role', '--', `${sb.dir}/`]);
+    assert.equal(d.code, 126, dump(d));
+    assert.match(d.stderr, /^awsp: is a directory: /);
+    // Found on PATH after a directory that holds a non-executable file of the same name.
+    sb.write('path1/tool', '#!/bin/sh\necho wrong\n', 0o644);
+    sb.write('path2/tool', '#!/bin/sh\necho right\n', 0o755);
+    const p = await awspAsync(sb, ['exec', 'temp', '--', 'tool'], { env: { PATH: `${sb.dir}/path1:${sb.dir}/path2:${sb.env.PATH}` } });
+    assert.equal(p.stdout, 'right\n', dump(p));
+    assert.equal(fake.requests.length, before, 'no request reached STS for a command that cannot run');
   });
 
   /** Starts `awsp exec temp -- sh -c SCRIPT` in its own process group and waits for "ready". */
