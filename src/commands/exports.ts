@@ -4,9 +4,9 @@ import { checkWritable, writeCredentialsSection } from '../credentials/file.js';
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
-import { isoTime, isShellFormat, render } from '../formats.js';
+import { isoTime, isShellFormat, powershellQuote, render } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
-import { currentShell } from '../shells/index.js';
+import { currentShell, getShell } from '../shells/index.js';
 
 /** `awsp exports [PROFILE]`: credential exports for tools that cannot read the AWS config. */
 export async function exportsCommand(args: string[], env: Env): Promise<number> {
@@ -14,7 +14,8 @@ export async function exportsCommand(args: string[], env: Env): Promise<number> 
   const format = opts.format ?? currentShell(env).name;
   // Checked before resolving: no MFA prompt or STS call for output that would be refused.
   if (opts.writeCredentials === null && isShellFormat(format) && stdoutIsTerminal() && !opts.reveal) {
-    const use = format === 'fish' ? `awsp exports${profileArg(opts.profile, env)} | source` : format === 'powershell' ? `awsp exports${profileArg(opts.profile, env)} --format powershell | Invoke-Expression` : `eval "$(awsp exports${profileArg(opts.profile, env)})"`;
+    const arg = profileArg(opts.profile, env, format === 'powershell' ? powershellQuote : getShell(format === 'fish' ? 'fish' : 'bash').quote);
+    const use = format === 'fish' ? `awsp exports${arg} | source` : format === 'powershell' ? `awsp exports${arg} --format powershell | Invoke-Expression` : `eval "$(awsp exports${arg})"`;
     throw new UserError(`not printing secret keys onto the terminal; load them with: ${use} (or add --reveal to print them)`);
   }
   const credentialsFile = awsPaths(env).credentials;
@@ -43,5 +44,7 @@ export async function exportsCommand(args: string[], env: Env): Promise<number> 
   return 0;
 }
 
-const profileArg = (profile: string, env: Env): string => (profile === (env.AWS_PROFILE || 'default') ? '' : ` ${/^[\w@%+=:,./-]+$/.test(profile) ? profile : `'${profile.replace(/'/g, `'\\''`)}'`}`);
+/** The profile as an argument of the suggested command, quoted for the shell it is typed into. */
+const profileArg = (profile: string, env: Env, quote: (value: string) => string): string =>
+  profile === (env.AWS_PROFILE || 'default') ? '' : ` ${/^[\w@%+=:,./-]+$/.test(profile) ? profile : quote(profile)}`;
 

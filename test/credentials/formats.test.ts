@@ -162,6 +162,18 @@ describe('not onto a terminal', () => {
     }
   });
 
+  test('the suggested command quotes the profile for the shell it is typed into', async () => {
+    for (const [args, hint] of [
+      [`exports "o'neil"`, `eval "$(awsp exports 'o'\\''neil')"`],
+      [`exports "o'neil" --format fish`, `awsp exports 'o\\'neil' | source`],
+      [`exports "o'neil" --format powershell`, `awsp exports 'o''neil' --format powershell | Invoke-Expression`],
+    ] as const) {
+      const r = await onTty(args);
+      assert.equal(r.code, 1, dump(r));
+      assert.ok(r.stdout.includes(hint), `${hint}\n${r.stdout}`);
+    }
+  });
+
   test('--reveal prints anyway; json and process are not shell code and print', async () => {
     const r = await onTty('exports plain --no-session --reveal --format bash');
     assert.equal(r.code, 0, dump(r));
