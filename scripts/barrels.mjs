@@ -59,12 +59,15 @@ export const barrels = {
     };
 
     /** For a barrel: exported name → [file, name there], and the files it re-exports. Null if not a barrel. */
-    const barrelMap = (file) => {
+    const barrelMap = (file, within = []) => {
+      // Barrels that re-export each other: the inner one counts as a plain file (its names stay
+      // imported from it, which is still right), instead of waiting on itself.
+      if (within.includes(file)) return null;
       // Memoized as promises: esbuild loads files concurrently.
-      if (!maps.has(file)) maps.set(file, readBarrel(file));
+      if (!maps.has(file)) maps.set(file, readBarrel(file, [...within, file]));
       return maps.get(file);
     };
-    const readBarrel = async (file) => {
+    const readBarrel = async (file, within) => {
       const statements = barrelStatements(readFileSync(file, 'utf8'));
       if (statements === null) return null;
       const names = new Map();
@@ -75,7 +78,7 @@ export const barrels = {
         const target = await resolve((star ?? named)?.[star ? 1 : 2] ?? '', file);
         if (target === null) continue;
         files.add(target);
-        const inner = await barrelMap(target);
+        const inner = await barrelMap(target, within);
         if (inner) for (const f of inner.files) files.add(f);
         if (!named) continue;
         for (const [name, as] of specifiers(named[1])) names.set(as, inner?.names.get(name) ?? [target, name]);
