@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchExports } from './exports.js';
 
 type Shell = 'bash' | 'zsh' | 'fish';
 const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
@@ -179,12 +180,8 @@ async function main(): Promise<void> {
       rows.push({ case: 'peer: aws configure list-profiles', shell: '-', profiles: f.n, ours: ms, floor: awkMs, ratio: ms / awkMs, target: '(for comparison)' });
     }
   }
-  const exportsBench = join(REPO, 'bench', 'exports.ts');
-  if (existsSync(exportsBench)) {
-    const mod = (await import(exportsBench)) as { benchExports(): Promise<{ case: string; ours_ms: number; peer_ms: number | null; ratio: number | null; target: string }[]> };
-    for (const r of await mod.benchExports()) {
-      rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
-    }
+  for (const r of await benchExports()) {
+    rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
   }
   process.stderr.write('\n');
   console.log(fmt(rows));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { barrels } from './barrels.mjs';
-import { lazyBuiltins } from './lazy-builtins.mjs';
+import { lazyBuiltins, webCrypto } from './lazy-builtins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Build beside dist/ and swap it in, so an awsp (or a test) running meanwhile never finds
@@ -52,19 +52,13 @@ const shared = {
   },
 };
 
-// Web Crypto, like node:crypto in scripts/lazy-builtins.mjs: the global `crypto` loads it (~4 ms)
-// when first touched, and the SDK checks for crypto.randomUUID as it starts. This stand-in has
-// the whole Crypto interface.
-const WEB_CRYPTO =
-  'const __awsp_web_crypto = { getRandomValues: (a) => globalThis.crypto.getRandomValues(a), randomUUID: () => globalThis.crypto.randomUUID(), get subtle() { return globalThis.crypto.subtle; } };';
-
 try {
   await Promise.all([
     build({ ...common, entryPoints: ['src/load.ts'], outfile: join(next, 'load.cjs'), banner: { js: META_URL } }),
     build({ ...common, ...wrapped(META_URL), entryPoints: ['src/cli.ts'], outfile: join(next, 'cli.cjs'), plugins: [shared] }),
     build({
       ...common,
-      ...wrapped(WEB_CRYPTO),
+      ...wrapped(webCrypto.banner),
       entryPoints: ['src/credentials/sdk.ts'],
       outfile: join(next, 'sdk.cjs'),
       // Fewer bytes to read and to parse lazily. AWSP_BUILD_PLAIN=1 keeps it readable for a profiler.
@@ -72,7 +66,7 @@ try {
       minify: !process.env.AWSP_BUILD_PLAIN,
       keepNames: true,
       plugins: [lazyBuiltins, barrels],
-      define: { ...common.define, crypto: '__awsp_web_crypto' },
+      define: { ...common.define, ...webCrypto.define },
       // The SDK's import('node:http') and the like: require() them (src/load.ts runs no ES modules).
       supported: { 'dynamic-import': false },
     }),

@@ -24,6 +24,15 @@ async function contents(name) {
   return lines.join('\n');
 }
 
+// Web Crypto too: the global `crypto` loads it (~4 ms) when first touched, and the SDK checks for
+// crypto.randomUUID as it starts. In the SDK bundle `crypto` names this stand-in, which has the
+// whole Crypto interface (the banner defines it, the define points the global at it).
+export const webCrypto = {
+  define: { crypto: '__awsp_web_crypto' },
+  banner:
+    'const __awsp_web_crypto = { getRandomValues: (a) => globalThis.crypto.getRandomValues(a), randomUUID: () => globalThis.crypto.randomUUID(), get subtle() { return globalThis.crypto.subtle; } };',
+};
+
 export const lazyBuiltins = {
   name: 'awsp-lazy-builtins',
   setup(build) {

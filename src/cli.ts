@@ -23,7 +23,6 @@ Load the integration in your shell's rc file:
   bash: eval "$(awsp init bash)"   zsh: eval "$(awsp init zsh)"   fish: awsp init fish | source
 `;
 
-
 async function main(argv: string[], env: Env): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {

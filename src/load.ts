@@ -6,11 +6,12 @@
 // compiled too: with it V8 neither parses nor compiles them again. For the SDK that is most of
 // the time `awsp exports` takes beyond Node's own start. Reading a cache costs in proportion to
 // its size, so the SDK has one per kind of resolution (a flavor), each with what that kind runs.
-import { readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { err } from './output.js';
 
 /** Set by scripts/build.mjs for a warm-up run: the caches it writes, as `NAME` or `NAME.FLAVOR`, comma-separated. */
 const WRITE_CACHE = 'AWSP_BUILD_CODE_CACHE';
@@ -18,10 +19,13 @@ const WRITE_CACHE = 'AWSP_BUILD_CODE_CACHE';
 const loaded = new Map<string, unknown>();
 
 const debug = (message: string): void => {
-  if (process.env.AWSP_DEBUG) writeSync(2, `awsp: debug: ${message}\n`);
+  if (process.env.AWSP_DEBUG) err(`awsp: debug: ${message}\n`);
 };
 
-/** Runs NAME.cjs from this file's folder as a CommonJS module, with the cache NAME[.FLAVOR].v8cache, and returns its exports. */
+/**
+ * Runs NAME.cjs from this file's folder as a CommonJS module, with the cache NAME[.FLAVOR].v8cache,
+ * and returns its exports. A bundle runs once per process; a later call gets the same exports.
+ */
 export function loadBundle(name: string, flavor?: string): unknown {
   if (loaded.has(name)) return loaded.get(name);
   const file = fileURLToPath(new URL(`${name}.cjs`, import.meta.url));
