@@ -1,12 +1,13 @@
 import { accessSync, constants as fs, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parseExec } from '../credentials/args.js';
+import { execOptions } from '../credentials/args.js';
 import { AMBIENT_KEYS, PRIVATE_VARS, resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadBundle } from '../load.js';
 import { credentialEnv, MARKER } from '../formats.js';
+import type { Parsed } from './parse.js';
 
 // Signals aimed at awsp alone are passed on. SIGINT and SIGQUIT come from the terminal to the
 // whole foreground process group, so the child has them already: awsp only survives them
@@ -40,8 +41,8 @@ function checkCommand(file: string, path: string): void {
 }
 
 /** `awsp exec [PROFILE] -- CMD…`: credentials in one child's environment only. */
-export async function execCommand(args: string[], env: Env): Promise<number> {
-  const opts = parseExec(args, env);
+export async function execCommand(a: Parsed, env: Env): Promise<number> {
+  const opts = execOptions(a, env);
   const [file, ...rest] = opts.command as [string, ...string[]];
   // Before resolving: a mistyped command costs no MFA prompt and no call to AWS.
   // Without PATH, execvp(3) looks in /usr/bin and /bin; so does the child.

@@ -1,5 +1,5 @@
 import { awsPaths } from '../config/paths.js';
-import { parseExports } from '../credentials/args.js';
+import { exportsOptions } from '../credentials/args.js';
 import { checkWritable, writeCredentialsSection } from '../credentials/file.js';
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
@@ -7,10 +7,11 @@ import { UserError } from '../errors.js';
 import { isoTime, isShellFormat, powershellQuote, render } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { currentShell, getShell } from '../shells/index.js';
+import type { Parsed } from './parse.js';
 
 /** `awsp exports [PROFILE]`: credential exports for tools that cannot read the AWS config. */
-export async function exportsCommand(args: string[], env: Env): Promise<number> {
-  const opts = parseExports(args, env);
+export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
+  const opts = exportsOptions(a, env);
   const format = opts.format ?? currentShell(env).name;
   // Checked before resolving: no MFA prompt or STS call for output that would be refused.
   if (opts.writeCredentials === null && isShellFormat(format) && stdoutIsTerminal() && !opts.reveal) {

@@ -1,10 +1,9 @@
-import { UserError } from '../errors.js';
-import { getShell, initScript, isShellName, SHELL_NAMES } from '../shells/index.js';
+import { getShell, initScript, type ShellName } from '../shells/index.js';
+import { out } from '../output.js';
+import type { Parsed } from './parse.js';
 
-export function initCommand(args: string[]): string {
-  const [name, ...rest] = args;
-  if (name === undefined) throw new UserError(`init needs a shell: ${SHELL_NAMES.join(', ')} (e.g. eval "$(awsp init bash)")`, 2);
-  if (!isShellName(name)) throw new UserError(`cannot init '${name}': awsp supports ${SHELL_NAMES.join(', ')}`, 2);
-  if (rest.length > 0) throw new UserError(`init takes one shell name, got: ${args.join(' ')}`, 2);
-  return initScript(getShell(name));
+export function initCommand(a: Parsed): Promise<number> {
+  // The table checked the name.
+  out(initScript(getShell(a.args[0] as ShellName)));
+  return Promise.resolve(0);
 }

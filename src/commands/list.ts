@@ -1,18 +1,17 @@
-import { parseArgs } from 'node:util';
 import { type Profile, profileKind } from '../config/profiles.js';
 import { type Env, readProfiles } from '../context.js';
-import { UserError } from '../errors.js';
+import { out, stdoutIsTerminal } from '../output.js';
+import type { Parsed } from './parse.js';
 
 const files = (p: Profile): string[] => [...(p.inConfig ? ['config'] : []), ...(p.inCredentials ? ['credentials'] : [])];
 
 /** `awsp list`: names for scripts, a table for people, JSON for programs. */
-export function listCommand(args: string[], env: Env, isTty: boolean): string {
-  let json = false;
-  try {
-    json = parseArgs({ args, strict: true, options: { json: { type: 'boolean' } } }).values.json ?? false;
-  } catch (e) {
-    throw new UserError(`${(e as Error).message.split('\n')[0]}; usage: awsp list [--json]`, 2);
-  }
+export function listMain(a: Parsed, env: Env): Promise<number> {
+  out(listCommand(a.flag('json'), env, stdoutIsTerminal()));
+  return Promise.resolve(0);
+}
+
+export function listCommand(json: boolean, env: Env, isTty: boolean): string {
   const { set } = readProfiles(env, { cacheWarning: true });
   const active = env.AWS_PROFILE;
   if (json) {

@@ -1,5 +1,6 @@
 import { profileKind } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
+import { out } from '../output.js';
 
 export const KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION'] as const;
 
@@ -40,4 +41,9 @@ export function statusCommand(env: Env): string {
     }
   }
   return lines.map((l) => `${l}\n`).join('');
+}
+
+export function statusMain(env: Env): Promise<number> {
+  out(statusCommand(env));
+  return Promise.resolve(0);
 }

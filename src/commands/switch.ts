@@ -1,46 +1,47 @@
-import { parseArgs } from 'node:util';
 import { closestNames } from '../config/profiles.js';
 import { type Env, readProfiles, show } from '../context.js';
 import { UserError } from '../errors.js';
+import { out } from '../output.js';
 import { currentShell } from '../shells/index.js';
-
-const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-
-function parseSwitch(args: string[]): { name: string; region: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { region: { type: 'string', short: 'r' } } });
-  } catch (e) {
-    const option = /option '([^']*)'/.exec((e as Error).message)?.[1] ?? args.find((a) => a.startsWith('-')) ?? '';
-    // parseArgs' own text is a paragraph; a name that begins with `-` is the usual cause.
-    throw new UserError(`unknown option ${show(option)}; for a profile whose name begins with '-', write: awsp use -- NAME`, 2);
-  }
-  const positionals = parsed.positionals[0] === 'use' ? parsed.positionals.slice(1) : parsed.positionals;
-  if (positionals.length !== 1) throw new UserError('usage: awsp [use] PROFILE [--region REGION]', 2);
-  const region = parsed.values.region ?? '';
-  if (parsed.values.region !== undefined && !REGION.test(region)) {
-    throw new UserError(`${show(region)} is not a region name (e.g. eu-west-1)`, 2);
-  }
-  return { name: positionals[0]!, region };
-}
+import type { Parsed } from './parse.js';
 
 /** Validates a switch and returns the profile; throws the one-line error otherwise. */
-export function resolveSwitch(args: string[], env: Env): { name: string; region: string } {
-  const target = parseSwitch(args);
+export function resolveSwitch(a: Parsed, env: Env): { name: string; region: string } {
+  const name = a.args[0]!;
   const { set } = readProfiles(env);
   const names = set.profiles.map((p) => p.name);
-  if (!names.includes(target.name)) {
-    const near = closestNames(target.name, names);
+  if (!names.includes(name)) {
+    const near = closestNames(name, names);
     const hint = near.length > 0 ? `; did you mean ${near.map(show).join(', ')}?` : names.length === 0 ? `; no profiles in ${set.config.path} or ${set.credentials.path}` : '';
-    throw new UserError(`no profile ${show(target.name)}${hint}`);
+    throw new UserError(`no profile ${show(name)}${hint}`);
   }
-  return target;
+  return { name, region: a.value('region') ?? '' };
 }
 
 /** `__switch`: what the shell function evals when its own fast check could not decide. */
-export function switchCommand(args: string[], env: Env): string {
-  const { name, region } = resolveSwitch(args, env);
-  return currentShell(env).call('__awsp_use', [name, region]) + '\n';
+export function switchCommand(a: Parsed, env: Env): Promise<number> {
+  const { name, region } = resolveSwitch(a, env);
+  out(currentShell(env).call('__awsp_use', [name, region]) + '\n');
+  return Promise.resolve(0);
+}
+
+/** `__cache`: the names cache, rebuilt. */
+export function cacheCommand(env: Env): Promise<number> {
+  // Silent even on errors: it runs during TAB completion, and the shell falls back to
+  // `awsp __switch`, which explains. Exit non-zero so the shell does not trust the output.
+  try {
+    out(readProfiles(env, { quiet: true }).cache);
+    return Promise.resolve(0);
+  } catch (e) {
+    if (e instanceof UserError) return Promise.resolve(e.exitCode);
+    throw e;
+  }
+}
+
+/** `awsp dev` run as a program: a bad name is still worth its own message first. */
+export function notLoadedSwitch(a: Parsed, env: Env): Promise<number> {
+  resolveSwitch(a, env);
+  throw notLoaded(env);
 }
 
 /** `awsp dev` run as a program: it cannot change its parent shell, so say how to load the integration. */

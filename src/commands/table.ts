@@ -1,0 +1,178 @@
+// The one list of awsp's commands: names, arguments, options with the kind of value each takes,
+// summaries, usage and examples. The router (cli.ts), `awsp --help`, per-command help, parse
+// errors and the shell integration's routing and completion (rendered into dist/awsp.* by the
+// build) all come from here. A new command is an entry here plus its implementation.
+import type { Env } from '../context.js';
+import { FORMATS } from '../formats.js';
+import type { Parsed } from './parse.js';
+
+/** What a value is, for validation and for TAB completion in every shell. */
+export type ValueKind =
+  | 'profile' // a profile name (the names cache)
+  | 'format' // one of FORMATS
+  | 'region' // a region code (the SDK's partition data)
+  | 'duration' // 900, 15m, 1h, 36h
+  | 'shell' // bash, zsh, fish
+  | 'sso-session' // an [sso-session NAME] of the config
+  | 'command' // a program on PATH
+  | 'file' // a path
+  | 'service' // a console service name or URL
+  | 'text'; // anything: no completion
+
+export interface OptionSpec {
+  /** The long name, without `--`. */
+  readonly long: string;
+  /** One letter, without `-`. */
+  readonly short?: string;
+  /** The kind of value it takes; none for a flag. */
+  readonly value?: ValueKind;
+  /** The value's name in help (`--format FORMAT`). */
+  readonly meta?: string;
+  readonly summary: string;
+}
+
+export interface ArgSpec {
+  /** As shown in usage: PROFILE, SHELL… */
+  readonly name: string;
+  readonly kind: ValueKind;
+  readonly optional?: boolean;
+}
+
+/**
+ * How the shell function treats the command:
+ *   run     runs the awsp program (output to the terminal)
+ *   eval    evaluates what the program prints on stdout: the command changes this shell
+ *   switch  the switch itself, which the shell function does without Node when it can
+ */
+export type ShellRoute = 'run' | 'eval' | 'switch';
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly args: readonly ArgSpec[];
+  readonly options: readonly OptionSpec[];
+  /** Takes `-- COMMAND [ARGS…]`: required, or optional (then something else runs without it). */
+  readonly command?: 'required' | 'optional';
+  readonly route: ShellRoute;
+  /** At least one line a user can copy. */
+  readonly examples: readonly string[];
+  /** Internal commands of the shell integration: neither in help nor in completion. */
+  readonly hidden?: boolean;
+  run(a: Parsed, env: Env): Promise<number>;
+}
+
+const REGION: OptionSpec = { long: 'region', short: 'r', value: 'region', meta: 'REGION', summary: 'also set AWS_REGION and AWS_DEFAULT_REGION' };
+const DURATION: OptionSpec = { long: 'duration', short: 'd', value: 'duration', meta: 'DURATION', summary: 'session length: 900 (seconds), 15m, 1h, 36h (default 1h)' };
+const NO_SESSION: OptionSpec = { long: 'no-session', summary: "an IAM user's long-term keys as they are, not a session" };
+const LOGIN: OptionSpec = { long: 'login', summary: 'sign in to SSO first when the session is missing or expired' };
+const PROFILE_ARG: ArgSpec = { name: 'PROFILE', kind: 'profile', optional: true };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'use',
+    summary: 'set AWS_PROFILE in this shell (what `awsp PROFILE` does)',
+    args: [{ name: 'PROFILE', kind: 'profile' }],
+    options: [REGION],
+    route: 'switch',
+    examples: ['awsp use prod --region eu-west-1', 'awsp use -- -odd-name'],
+    run: async (a, env) => (await import('./switch.js')).notLoadedSwitch(a, env),
+  },
+  {
+    name: 'status',
+    summary: 'the active profile, and what would override it (what `awsp` alone does)',
+    args: [],
+    options: [],
+    route: 'run',
+    examples: ['awsp status'],
+    run: async (_a, env) => (await import('./status.js')).statusMain(env),
+  },
+  {
+    name: 'list',
+    summary: 'the profiles: a table on a terminal, one name per line in a pipe',
+    args: [],
+    options: [{ long: 'json', summary: 'machine-readable output' }],
+    route: 'run',
+    examples: ['awsp list', 'awsp list --json'],
+    run: async (a, env) => (await import('./list.js')).listMain(a, env),
+  },
+  {
+    name: 'exports',
+    summary: 'print the credentials for tools that cannot read the AWS config',
+    args: [PROFILE_ARG],
+    options: [
+      { long: 'format', short: 'f', value: 'format', meta: 'FORMAT', summary: `output format: ${FORMATS.join(', ')} (default: this shell)` },
+      DURATION,
+      NO_SESSION,
+      { long: 'reveal', summary: 'print secrets onto a terminal too' },
+      { long: 'write-credentials', value: 'text', meta: 'NAME', summary: 'write them as profile NAME into the shared credentials file instead' },
+      { long: 'force', summary: 'with --write-credentials: replace a section awsp did not write' },
+      LOGIN,
+    ],
+    route: 'run',
+    examples: ['eval "$(awsp exports prod)"', 'awsp exports prod --format json'],
+    run: async (a, env) => (await import('./exports.js')).exportsCommand(a, env),
+  },
+  {
+    name: 'exec',
+    summary: "run a command with the credentials in its environment only",
+    args: [PROFILE_ARG],
+    options: [DURATION, NO_SESSION, LOGIN],
+    command: 'required',
+    route: 'run',
+    examples: ['awsp exec prod -- terraform plan'],
+    run: async (a, env) => (await import('./exec.js')).execCommand(a, env),
+  },
+  {
+    name: 'init',
+    summary: 'print the shell integration',
+    args: [{ name: 'SHELL', kind: 'shell' }],
+    options: [],
+    route: 'run',
+    examples: ['eval "$(awsp init bash)"', 'awsp init fish | source'],
+    run: async (a) => (await import('./init.js')).initCommand(a),
+  },
+  {
+    name: 'help',
+    summary: 'help on awsp or on one command',
+    args: [{ name: 'COMMAND', kind: 'text', optional: true }],
+    options: [],
+    route: 'run',
+    examples: ['awsp help exports'],
+    run: async (a) => (await import('./help.js')).helpCommand(a),
+  },
+  {
+    name: '__cache',
+    summary: 'print the names cache, rebuilt (for the shell integration)',
+    args: [],
+    options: [],
+    route: 'run',
+    hidden: true,
+    examples: [],
+    run: async (_a, env) => (await import('./switch.js')).cacheCommand(env),
+  },
+  {
+    name: '__switch',
+    summary: 'validate a switch and print the code that does it (for the shell integration)',
+    args: [{ name: 'PROFILE', kind: 'profile' }],
+    options: [REGION],
+    route: 'run',
+    hidden: true,
+    examples: [],
+    run: async (a, env) => (await import('./switch.js')).switchCommand(a, env),
+  },
+];
+
+/** Options of awsp itself, before any command. */
+export const TOP_OPTIONS: readonly OptionSpec[] = [
+  { long: 'unset', short: 'u', summary: 'remove AWS_PROFILE (and what awsp set) from this shell' },
+  REGION,
+  { long: 'help', short: 'h', summary: 'show help' },
+  { long: 'version', short: 'V', summary: 'show the version' },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** The command that `awsp PROFILE …` means. */
+export const SWITCH = findCommand('use')!;
