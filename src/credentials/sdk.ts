@@ -3,3 +3,6 @@
 // neither compiled nor run until called: static keys never start an STS client.
 export { fromIni } from '@aws-sdk/credential-providers';
 export const loadSts = () => import('@aws-sdk/client-sts');
+// IAM Identity Center: sign-in (OIDC) and the portal, for login, logout and sso populate only.
+export const loadSsoOidc = () => import('@aws-sdk/client-sso-oidc');
+export const loadSso = () => import('@aws-sdk/client-sso');
