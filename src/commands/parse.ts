@@ -127,7 +127,8 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
   const missing = spec.args.slice(args.length).find((s) => !s.optional);
   if (missing) throw new UserError(`${subject(spec)} needs a ${missing.name.toLowerCase()}; ${usage}`, 2);
   for (const [i, v] of args.entries()) {
-    const why = checkValue(spec.args[i]!.kind, spec.args[i]!.name, v);
+    const arg = spec.args[i]!;
+    const why = arg.choices && !arg.choices.includes(v) ? `unknown ${arg.name.toLowerCase()} ${show(v)}; one of ${arg.choices.join(', ')}` : checkValue(arg.kind, arg.name, v);
     if (why) throw new UserError(`${why}; ${usage}`, 2);
   }
 
@@ -150,7 +151,10 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
 /** `awsp exports [PROFILE] [options]`, as in help and in usage errors. */
 export function usageLine(spec: CommandSpec, opts: { named?: boolean; options?: boolean } = {}): string {
   const parts = [opts.named ? `awsp ${spec.name}` : invocation(spec)];
-  for (const a of spec.args) parts.push(a.optional ? `[${a.name}]` : a.name);
+  for (const a of spec.args) {
+    const name = a.choices ? a.choices.join('|') : a.name;
+    parts.push(a.optional ? `[${name}]` : name);
+  }
   if (spec.options.length > 0 && opts.options !== false) parts.push('[options]');
   if (spec.command === 'required') parts.push('-- COMMAND [ARGS...]');
   if (spec.command === 'optional') parts.push('[-- COMMAND [ARGS...]]');

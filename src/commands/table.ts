@@ -36,6 +36,8 @@ export interface ArgSpec {
   readonly name: string;
   readonly kind: ValueKind;
   readonly optional?: boolean;
+  /** The only words it may be (a sub-action: `awsp sso populate`), for validation and completion. */
+  readonly choices?: readonly string[];
 }
 
 /**
@@ -66,6 +68,7 @@ const DURATION: OptionSpec = { long: 'duration', short: 'd', value: 'duration', 
 const NO_SESSION: OptionSpec = { long: 'no-session', summary: "an IAM user's long-term keys as they are, not a session" };
 const LOGIN: OptionSpec = { long: 'login', summary: 'sign in to SSO first when the session is missing or expired' };
 const PROFILE_ARG: ArgSpec = { name: 'PROFILE', kind: 'profile', optional: true };
+const SSO_SESSION: OptionSpec = { long: 'sso-session', value: 'sso-session', meta: 'NAME', summary: 'the [sso-session NAME] of the config (default: the active profile\'s)' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -121,6 +124,50 @@ export const COMMANDS: readonly CommandSpec[] = [
     route: 'run',
     examples: ['awsp exec prod -- terraform plan'],
     run: async (a, env) => (await import('./exec.js')).execCommand(a, env),
+  },
+  {
+    name: 'login',
+    summary: "sign in to IAM Identity Center (SSO), into the AWS CLI's token cache",
+    args: [{ name: 'PROFILE', kind: 'profile', optional: true }],
+    options: [
+      SSO_SESSION,
+      { long: 'use-device-code', summary: 'sign in with a code on any device instead of a browser here' },
+      { long: 'no-browser', summary: 'open no browser: print the URL and code only (a device code sign-in)' },
+    ],
+    route: 'run',
+    examples: ['awsp login', 'awsp login --sso-session corp', 'awsp login prod --use-device-code --no-browser'],
+    run: async (a, env) => (await import('./login.js')).loginCommand(a, env),
+  },
+  {
+    name: 'logout',
+    summary: 'sign out of an SSO session: revoke its token and remove it from the cache',
+    args: [{ name: 'PROFILE', kind: 'profile', optional: true }],
+    options: [SSO_SESSION],
+    route: 'run',
+    examples: ['awsp logout', 'awsp logout --sso-session corp'],
+    run: async (a, env) => (await import('./login.js')).logoutCommand(a, env),
+  },
+  {
+    name: 'sso',
+    summary: 'populate: a profile per account and role of an SSO session; add: a new [sso-session]',
+    args: [
+      { name: 'ACTION', kind: 'text', choices: ['populate', 'add'] },
+      { name: 'NAME', kind: 'text', optional: true },
+    ],
+    options: [
+      SSO_SESSION,
+      { long: 'template', value: 'text', meta: 'TEMPLATE', summary: 'populate: profile names, from {account_name} {account_id} {role_name} {sso_session} (default {account_name}.{role_name})' },
+      { long: 'region', short: 'r', value: 'region', meta: 'REGION', summary: "populate: the profiles' region (default the session's); add: the session's region" },
+      { long: 'dry-run', summary: 'populate: print the change to the config file, write nothing' },
+      { long: 'start-url', value: 'text', meta: 'URL', summary: "add: the AWS access portal's URL" },
+    ],
+    route: 'run',
+    examples: [
+      'awsp sso add corp --start-url https://corp.awsapps.com/start --region eu-west-1',
+      'awsp sso populate --sso-session corp --dry-run',
+      "awsp sso populate --template '{account_name}-{role_name}'",
+    ],
+    run: async (a, env) => (await import('./sso.js')).ssoCommand(a, env),
   },
   {
     name: 'init',
