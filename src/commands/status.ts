@@ -1,6 +1,7 @@
 import { profileKind } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { out } from '../output.js';
+import { ssoStatusLines } from '../sso/state.js';
 
 export const KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION'] as const;
 
@@ -40,6 +41,7 @@ export function statusCommand(env: Env): string {
       warn(`${keys.join(', ')} ${keys.length > 1 ? 'are' : 'is'} set in the environment and override${keys.length > 1 ? '' : 's'} AWS_PROFILE; awsp clears them at the next switch`);
     }
   }
+  lines.push(...ssoStatusLines(set, env));
   return lines.map((l) => `${l}\n`).join('');
 }
 

@@ -14,7 +14,7 @@ export interface ErrorContext {
   known: Map<string, Profile>;
 }
 
-/** An SSO problem that `aws sso login` fixes: the command is kept for --login. */
+/** An SSO problem that `awsp login` fixes: the command is kept for --login. */
 export class SsoLoginNeeded extends UserError {
   constructor(
     message: string,
@@ -39,7 +39,8 @@ const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : posixQuote
 export function ssoLoginArgs(chain: Profile[], profile: string): string[] {
   const sso = chain.find((p) => p.options.has('sso_session') || p.options.has('sso_start_url'));
   const session = sso?.options.get('sso_session');
-  return session !== undefined ? ['sso', 'login', '--sso-session', session] : ['sso', 'login', '--profile', sso?.name ?? profile];
+  const name = sso?.name ?? profile;
+  return session !== undefined ? ['login', '--sso-session', session] : name.startsWith('-') ? ['login', '--', name] : ['login', name];
 }
 
 function errorCode(e: unknown): string {
@@ -112,7 +113,7 @@ export function explain(e: unknown, ctx: ErrorContext): UserError {
   if (ssoProfile && (/SSO|sso|[Tt]oken/.test(message) || name === 'UnauthorizedException' || name === 'TokenProviderError')) {
     const args = ssoLoginArgs(ctx.chain, ctx.profile);
     return new SsoLoginNeeded(
-      `the SSO session for ${show(ssoProfile.name)} is missing or expired; run: aws ${args.map(word).join(' ')} (or add --login)`,
+      `the SSO session for ${show(ssoProfile.name)} is missing or expired; run: awsp ${args.map(word).join(' ')} (or add --login)`,
       args,
     );
   }

@@ -117,13 +117,7 @@ async function sessionFor(keys: Credentials, profile: Profile, opts: CredentialO
   }
 }
 
-/** --login: run the SSO login with the terminal attached (its stdout onto stderr: ours may be captured), then retry. */
+/** --login: awsp's own SSO login (the one the error named), on stderr and the terminal, then a retry. */
 async function runLogin(args: string[], env: Env): Promise<void> {
-  const { execa } = loadBundle('execa') as typeof import('execa');
-  warn(`running: aws ${args.join(' ')}`);
-  const childEnv: Env = { ...env };
-  for (const n of PRIVATE_VARS) delete childEnv[n];
-  const r = await execa('aws', args, { stdin: 'inherit', stdout: process.stderr, stderr: 'inherit', reject: false, env: childEnv, extendEnv: false });
-  if ((r as { code?: string }).code === 'ENOENT') throw new UserError(`--login needs the AWS CLI (aws) on PATH; install it or run the login some other way`, 127);
-  if (r.exitCode !== 0) throw new UserError(`aws ${args.join(' ')} failed${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`);
+  await (await import('../commands/login.js')).loginFromArgs(args, env);
 }
