@@ -38,13 +38,13 @@ function readText(path: string): string {
 
 async function populate(a: Parsed, env: Env): Promise<number> {
   if (a.args.length > 1) throw usageError(a.spec, `sso populate takes no name (it writes the profiles of --sso-session NAME), not ${show(a.args[1]!)}`);
+  const template = a.value('template') ?? DEFAULT_TEMPLATE;
+  checkTemplate(template);
   const { set, paths } = readProfiles(env, { keepCache: true });
   const t = chooseTarget(set, env, { session: a.value('sso-session') });
   if (t.session === null) {
     throw new UserError(`profile ${show(t.profile!)} signs in with its own sso_start_url; populate writes profiles that name an [sso-session]: add one with awsp sso add NAME --start-url URL --region REGION`);
   }
-  const template = a.value('template') ?? DEFAULT_TEMPLATE;
-  checkTemplate(template);
   const dryRun = a.flag('dry-run');
   // Refused before any call to AWS: a file the writer would not touch.
   checkAwsFile(paths.config);

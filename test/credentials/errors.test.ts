@@ -1,7 +1,6 @@
 // Every failure is one line on stderr, actionable, non-zero, without a stack trace.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { awsSandbox, NOWHERE, roleArn, writeAllSources, writeSsoToken } from '../helpers/aws-files.js';
@@ -89,14 +88,14 @@ describe('errors', () => {
     failsWith(await exportsOf('empty'), /^awsp: profile 'empty' has no credentials/);
   });
 
-  test('SSO: no cached token names aws sso login --profile; an expired sso-session names --sso-session', async () => {
+  test('SSO: no cached token names awsp login PROFILE; an expired sso-session names --sso-session', async () => {
     const s2 = awsSandbox(fake.url);
     try {
       s2.writeConfig(readConfig());
-      failsWith(await awspAsync(s2, ['exports', 'sso-legacy', '--format', 'json']), /SSO session for 'sso-legacy' is missing or expired; run: aws sso login --profile sso-legacy /);
+      failsWith(await awspAsync(s2, ['exports', 'sso-legacy', '--format', 'json']), /SSO session for 'sso-legacy' is missing or expired; run: awsp login sso-legacy /);
       writeSsoToken(s2, 'corp', 'tok-corp', new Date(Date.now() - 60_000));
-      failsWith(await awspAsync(s2, ['exports', 'sso-new', '--format', 'json']), /run: aws sso login --sso-session corp /);
-      failsWith(await awspAsync(s2, ['exports', 'sso-role', '--format', 'json']), /SSO session for 'sso-new' .*--sso-session corp /);
+      failsWith(await awspAsync(s2, ['exports', 'sso-new', '--format', 'json']), /run: awsp login --sso-session corp /);
+      failsWith(await awspAsync(s2, ['exports', 'sso-role', '--format', 'json']), /SSO session for 'sso-new' .*awsp login --sso-session corp /);
     } finally {
       s2.cleanup();
     }
@@ -105,35 +104,20 @@ describe('errors', () => {
   test('SSO: a token the portal rejects gets the same advice', async () => {
     fake.options.ssoTokens = [];
     try {
-      failsWith(await exportsOf('sso-legacy'), /run: aws sso login --profile sso-legacy /);
+      failsWith(await exportsOf('sso-legacy'), /run: awsp login sso-legacy /);
     } finally {
       fake.options.ssoTokens = ['tok-legacy', 'tok-corp'];
     }
   });
 
-  test('--login runs aws sso login with the terminal attached (its stdout kept off ours), then retries once', async () => {
+  test('--login signs in with awsp itself (test/sso/login.test.ts has the whole flow): here IAM Identity Center is unreachable', async () => {
     const s2 = awsSandbox(fake.url);
     try {
       s2.writeConfig(readConfig());
-      const token = join(s2.home, '.aws/sso/cache', createHash('sha1').update('https://legacy.example/start').digest('hex') + '.json');
-      // A stand-in for the AWS CLI: logs its arguments, prints to stdout, writes the token cache.
-      s2.write(
-        'bin/aws',
-        `#!/bin/sh\necho "$@" >> "${s2.dir}/aws-calls"\necho "Attempting to open the browser"\nmkdir -p "$(dirname "${token}")"\nprintf '{"accessToken":"tok-legacy","expiresAt":"2099-01-01T00:00:00Z"}' > "${token}"\n`,
-        0o755,
-      );
-      const r = await awspAsync(s2, ['exports', 'sso-legacy', '--format', 'json', '--login']);
-      assert.equal(r.code, 0, dump(r));
-      assert.match(JSON.parse(r.stdout).AWS_ACCESS_KEY_ID, /^ASIASSO/);
-      assert.match(r.stderr, /running: aws sso login --profile sso-legacy\nAttempting to open the browser\n/);
-      assert.equal(readFileSync(`${s2.dir}/aws-calls`, 'utf8'), 'sso login --profile sso-legacy\n');
-
-      // A login that fails is reported, without a retry loop.
-      s2.write('bin/aws', '#!/bin/sh\necho nope >&2\nexit 5\n', 0o755);
-      rmSync(token);
-      const f = await awspAsync(s2, ['exports', 'sso-legacy', '--format', 'json', '--login']);
-      assert.equal(f.code, 1, dump(f));
-      assert.match(f.stderr, /aws sso login --profile sso-legacy failed \(exit 5\)\n$/);
+      const r = await awspAsync(s2, ['exports', 'sso-legacy', '--format', 'json', '--login'], { env: { BROWSER: '', AWS_ENDPOINT_URL_SSO_OIDC: NOWHERE } });
+      assert.equal(r.code, 1, dump(r));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^awsp: cannot reach IAM Identity Center in us-east-1 while registering this client \(.*ECONNREFUSED.*\); check the network, proxy or endpoint settings\n$/);
     } finally {
       s2.cleanup();
     }

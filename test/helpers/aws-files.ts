@@ -94,7 +94,8 @@ export const NOWHERE = 'http://127.0.0.1:9';
 
 /** A sandbox whose AWS endpoints can only be local: real AWS is never reached from a test. */
 export function awsSandbox(endpoint = NOWHERE, extra: Record<string, string> = {}): Sandbox {
-  return sandbox({ AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_SSO: endpoint, AWS_EC2_METADATA_DISABLED: 'true', ...extra });
+  // SSO OIDC too: a login (--login) or a token refresh must not leave the machine either.
+  return sandbox({ AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_SSO: endpoint, AWS_ENDPOINT_URL_SSO_OIDC: endpoint, AWS_EC2_METADATA_DISABLED: 'true', ...extra });
 }
 
 /** A fake STS/SSO server and a sandbox pointing at it, with every source written; close() ends both. */

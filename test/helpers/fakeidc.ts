@@ -64,6 +64,8 @@ export interface FakeIdc {
   calls(path: string): IdcRequest[];
   /** A valid access token for a registered-in-passing client, as if someone had signed in (lifetime in seconds). */
   issueToken(lifetime?: number): string;
+  /** A registered client with a refresh token, as a sign-in leaves them (for a token file written by a test). */
+  issueSession(): { clientId: string; clientSecret: string; refreshToken: string; registrationExpiresAt: string };
   /** Whether the portal accepts this access token now. */
   accepts(token: string): boolean;
   close(): Promise<void>;
@@ -319,6 +321,14 @@ export async function startFakeIdc(options: FakeIdcOptions = {}): Promise<FakeId
       const t = id('aoa');
       access.set(t, { expiresAt: Date.now() + lifetime * 1000, clientId: 'seeded', refresh: null });
       return t;
+    },
+    issueSession: () => {
+      const clientId = id('client-');
+      const expiresAt = Date.now() + 90 * 86400_000;
+      clients.set(clientId, { secret: id('secret-'), grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [], scopes: ['sso:account:access'], expiresAt });
+      const refreshToken = id('aor');
+      refresh.set(refreshToken, clientId);
+      return { clientId, clientSecret: clients.get(clientId)!.secret, refreshToken, registrationExpiresAt: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z') };
     },
     accepts: (t) => accepts(t),
     close: () =>
