@@ -2,8 +2,8 @@
 // loader, on every awsp run):
 //   dist/load.cjs   runs the bundles below through V8's code cache (src/load.ts)
 //   dist/cli.cjs    awsp itself: the everyday commands, and exports/exec without their dependencies
-//   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports and exec only
-//   dist/execa.cjs  execa, loaded by exec (and exports --login) only
+//   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports, exec, login, logout and sso only
+//   dist/execa.cjs  execa, loaded by exec only
 // Then warm-up runs write the code caches of the bundles (dist/NAME[.FLAVOR].v8cache, see src/load.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -100,7 +100,11 @@ function warmUp(dir) {
     mkdirSync(join(tmp, 'aws'));
     const config = join(tmp, 'aws', 'config');
     const credentials = join(tmp, 'aws', 'credentials');
-    writeFileSync(config, '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/warm-up\nsource_profile = base\nregion = us-east-1\n');
+    writeFileSync(
+      config,
+      '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/warm-up\nsource_profile = base\nregion = us-east-1\n' +
+        '[sso-session warm-up]\nsso_start_url = https://warm-up.example/start\nsso_region = us-east-1\n',
+    );
     writeFileSync(credentials, '[base]\naws_access_key_id = AKIAWARMUP\naws_secret_access_key = warm-up\n');
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -109,6 +113,7 @@ function warmUp(dir) {
       AWS_SHARED_CREDENTIALS_FILE: credentials,
       XDG_CACHE_HOME: join(tmp, 'cache'),
       AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:1',
       AWS_MAX_ATTEMPTS: '1',
       AWS_EC2_METADATA_DISABLED: 'true',
     };
@@ -119,6 +124,8 @@ function warmUp(dir) {
       ['sdk.session', ['exports', 'base', '--format', 'json'], refused],
       ['sdk.static', ['exports', 'base', '--no-session', '--format', 'json'], /^awsp: exporting the long-term keys/],
       ['execa', ['exec', 'base', '--no-session', '--', process.execPath, '-e', '0'], /^awsp: exporting the long-term keys/],
+      // IAM Identity Center sign-in: client registration, built, signed off and sent (to nowhere).
+      ['sdk.login', ['login', '--sso-session', 'warm-up', '--no-browser'], /cannot reach IAM Identity Center in us-east-1 .*ECONNREFUSED 127\.0\.0\.1:1\)/],
     ];
     // bin/awsp.cjs, for the folder being built.
     const bin = join(tmp, 'awsp.cjs');

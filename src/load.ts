@@ -1,7 +1,7 @@
 // dist/load.cjs: runs awsp's CommonJS bundles through V8's code cache.
 //   cli.cjs    awsp itself, started by bin/awsp.cjs
-//   sdk.cjs    the AWS SDK pieces (src/credentials/sdk.ts), for exports and exec only
-//   execa.cjs  execa, for exec and exports --login only
+//   sdk.cjs    the AWS SDK pieces (src/credentials/sdk.ts), for exports, exec, login, logout and sso only
+//   execa.cjs  execa, for exec only
 // The build writes each bundle's cache after a warm-up run, so it holds the functions that run
 // compiled too: with it V8 neither parses nor compiles them again. For the SDK that is most of
 // the time `awsp exports` takes beyond Node's own start. Reading a cache costs in proportion to

@@ -28,6 +28,7 @@ describe('dist/ and its code caches', () => {
       'load.cjs',
       'node-version',
       'sdk.cjs',
+      'sdk.login.v8cache',
       'sdk.role.v8cache',
       'sdk.session.v8cache',
       'sdk.static.v8cache',
@@ -56,6 +57,12 @@ describe('dist/ and its code caches', () => {
       assert.doesNotMatch(r.stderr, /code cache/, dump(r));
     });
   }
+
+  it('V8 takes every cache on the path of an SSO login (sdk.login)', async () => {
+    const r = await awspAsync(sb, ['login', '--sso-session', 'corp', '--no-browser'], { env: { AWSP_DEBUG: '1', AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:9' } });
+    assert.match(r.stderr, /^awsp: cannot reach IAM Identity Center/m, dump(r));
+    assert.doesNotMatch(r.stderr, /code cache/, dump(r));
+  });
 
   it('a broken, missing or foreign cache costs speed only', async () => {
     // A copy of the package, so the other tests keep the real dist/.

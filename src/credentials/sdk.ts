@@ -1,5 +1,5 @@
 // The parts of the AWS SDK that awsp uses. The build bundles this file on its own (dist/sdk.cjs),
-// which only exports and exec load (src/load.ts). Inside the bundle, what import() reaches is
+// which only exports, exec and the SSO commands load (src/load.ts). Inside the bundle, what import() reaches is
 // neither compiled nor run until called: static keys never start an STS client.
 export { fromIni } from '@aws-sdk/credential-providers';
 export const loadSts = () => import('@aws-sdk/client-sts');
