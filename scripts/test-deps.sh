@@ -1,13 +1,13 @@
 #!/bin/sh
 # The tools the test suite drives for real: bash, zsh and fish, shellcheck, tmux and expect
-# (terminals), setpriv (an unprivileged user), and the AWS CLI v2 (parity of list-profiles,
-# export-credentials). Run before `npm test`: installs what is missing through apt-get when
+# (terminals), setpriv (an unprivileged user), curl (the stand-in browser of the SSO tests),
+# and the AWS CLI v2 (parity of list-profiles, export-credentials). Run before `npm test`: installs what is missing through apt-get when
 # it can (root, non-interactive), otherwise names the command to run and fails: a missing
 # shell must fail the suite, never skip it.
 set -u
 
 missing=''
-for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:expect setpriv:util-linux awk:mawk; do
+for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:expect setpriv:util-linux awk:mawk curl:curl; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 # The AWS CLI must be the real v2 at /usr/bin/aws (a pyenv shim named aws is not it).
@@ -15,6 +15,12 @@ done
 # The dotenv round-trip test reads with python-dotenv, as most tools do (pip; the image has it).
 if ! python3 -c 'import dotenv' 2>/dev/null; then
     echo "test-deps: python3 cannot import dotenv; install it with: pip install python-dotenv" >&2
+    exit 1
+fi
+# The SSO tests prove the token cache is the CLI's with botocore itself; it must honour
+# AWS_ENDPOINT_URL_SSO and _SSO_OIDC (botocore 1.31 and later).
+if ! python3 -c 'import sys, botocore; sys.exit(tuple(map(int, botocore.__version__.split(".")[:2])) < (1, 31))' 2>/dev/null; then
+    echo "test-deps: python3 needs botocore 1.31 or later (boto3); install it with: pip install boto3" >&2
     exit 1
 fi
 [ -n "$missing" ] || exit 0
