@@ -238,6 +238,39 @@ describe('tokens expire: botocore and the JS SDK renew what awsp wrote', () => {
     }
   });
 
+  test('the real AWS CLI (/usr/bin/aws, 2.9) uses and refreshes the token awsp wrote', async () => {
+    const e = await setup({ tokenLifetime: 600 });
+    try {
+      assert.equal((await e.run(['login', '--sso-session', 'corp'])).code, 0);
+      // The CLI predates AWS_ENDPOINT_URL_*: endpoint rulesets in AWS_DATA_PATH send it to the fake
+      // (as bench/exports.ts does for STS), and a dead proxy keeps anything else from leaving.
+      const data = join(e.sb.dir, 'aws-data');
+      for (const svc of ['sso', 'sso-oidc']) {
+        const orig = `/usr/lib/python3/dist-packages/awscli/botocore/data/${svc}/2019-06-10/endpoint-rule-set-1.json`;
+        assert.ok(existsSync(orig), `${orig} is missing: the AWS CLI v2 is needed; this test does not skip`);
+        const rules = JSON.parse(readFileSync(orig, 'utf8')) as { rules: unknown[] };
+        rules.rules = [{ conditions: [], endpoint: { url: e.idc.url, properties: {}, headers: {} }, type: 'endpoint' }];
+        mkdirSync(join(data, svc, '2019-06-10'), { recursive: true });
+        writeFileSync(join(data, svc, '2019-06-10', 'endpoint-rule-set-1.json'), JSON.stringify(rules));
+      }
+      const file = join(e.cache, `${sha1('corp')}.json`);
+      const first = readJson(file);
+      const cli = await spawnAsync('/usr/bin/aws', ['configure', 'export-credentials', '--profile', 'dev'], {
+        cwd: e.sb.dir,
+        env: { HOME: e.sb.home, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: e.sb.config, AWS_SHARED_CREDENTIALS_FILE: e.sb.credentials, AWS_DATA_PATH: data, HTTPS_PROXY: 'http://127.0.0.1:9' },
+        timeout: 60_000,
+      });
+      assert.equal(cli.code, 0, dump(cli));
+      assert.match(JSON.parse(cli.stdout).AccessKeyId, /^ASIAIDC/);
+      assert.equal(e.idc.calls('/token').at(-1)!.body.refreshToken, first.refreshToken);
+      // What the CLI wrote back, awsp reads.
+      assert.notEqual(readJson(file).accessToken, first.accessToken);
+      assert.match((await e.run(['status'])).stdout, /sso-session 'corp': signed in until/);
+    } finally {
+      await e.close();
+    }
+  });
+
   test('the JS SDK (awsp exports) refreshes a token near its end; an expired one with a refresh token shows as renewable', async () => {
     // 2 minutes: inside the JS SDK's 5-minute window.
     const e = await setup({ tokenLifetime: 120 });
