@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NOWHERE } from '../helpers/aws-files.js';
 import { type FakeIdc, type FakeIdcOptions, startFakeIdc, testBrowser } from '../helpers/fakeidc.js';
-import { AWSP_BIN, dump, type Result, type Sandbox, sandbox } from '../helpers/sandbox.js';
-import { awspAsync, spawnAsync } from '../helpers/spawn.js';
+import { AWSP_BIN, dump, type Result, type Sandbox, sandbox, SHELLS } from '../helpers/sandbox.js';
+import { awspAsync, runAsync, spawnAsync } from '../helpers/spawn.js';
 
 const CONFIG = `[sso-session corp]
 sso_start_url = https://corp.example/start
@@ -461,6 +461,20 @@ describe('awsp logout', () => {
       assert.equal(again.stderr, "awsp: not signed in to SSO session 'corp': there is no token to remove\n");
       const s = await e.run(['status']);
       assert.match(s.stdout, /sso-session 'corp': not signed in; run: awsp login --sso-session corp/);
+    } finally {
+      await e.close();
+    }
+  });
+});
+
+describe('through the shell function', () => {
+  test('login, logout and sso run the program in bash, zsh and fish (they are commands, not profiles)', async () => {
+    const e = await setup();
+    try {
+      for (const shell of SHELLS) {
+        const r = await runAsync(shell, e.sb, 'awsp logout --sso-session other; awsp sso frob', { strict: shell !== 'fish' });
+        assert.match(r.stderr, /^awsp: not signed in to SSO session 'other': there is no token to remove\nawsp: unknown action 'frob'/, `${shell}: ${dump(r)}`);
+      }
     } finally {
       await e.close();
     }
