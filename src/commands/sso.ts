@@ -11,6 +11,7 @@ import { chooseTarget, iniSessions, loginCommand } from '../sso/config.js';
 import { unifiedDiff } from '../sso/diff.js';
 import { listAssignments, usableToken } from '../sso/portal.js';
 import { checkTemplate, DEFAULT_TEMPLATE, type PopulateInput, type PopulateReport, populateText, validAssignments } from '../sso/populate.js';
+import { interruptible } from '../sso/signals.js';
 import { visible } from '../sso/text.js';
 import { type Parsed, usageError } from './parse.js';
 
@@ -24,7 +25,8 @@ export async function ssoCommand(a: Parsed, env: Env): Promise<number> {
     const wrong = opts.find((o) => (o === 'dry-run' ? a.flag(o) : a.value(o) !== undefined));
     if (wrong) throw usageError(a.spec, `--${wrong} goes with awsp sso ${other}, not ${action}`);
   }
-  return action === 'add' ? add(a, env) : populate(a, env);
+  // Ctrl-C while the portal is listed ends awsp at once; during the write, right after it.
+  return interruptible(() => (action === 'add' ? add(a, env) : populate(a, env)));
 }
 
 function readText(path: string): string {

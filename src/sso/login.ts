@@ -6,18 +6,18 @@
 //     StartDeviceAuthorization, the URL and code on stderr, CreateToken polled at the interval
 //     given (+5 s for each slow_down).
 // The registration and the token land in the CLI's cache (./tokens.ts), so every AWS tool on the
-// machine uses this sign-in. A signal ends the login at once but never in the middle of a write:
-// the writes are synchronous and the handlers run between tasks.
+// machine uses this sign-in. A signal ends the login at once but never in the middle of a write
+// (./signals.ts).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { constants } from 'node:os';
 import type * as Sdk from '../credentials/sdk.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadBundle } from '../load.js';
 import { err } from '../output.js';
 import { findBrowser, openBrowser } from './browser.js';
+import { interruptible } from './signals.js';
 import { visible } from './text.js';
 import { type SsoTarget, targetName } from './config.js';
 import {
@@ -77,24 +77,6 @@ export function idcError(e: unknown, t: SsoTarget, doing: string): UserError {
     return new UserError(`cannot reach IAM Identity Center in ${t.region} while ${doing} (${message}); check the network, proxy or endpoint settings`);
   }
   return new UserError(`IAM Identity Center refused ${doing} for ${targetName(t)} (${name}${message ? `: ${message}` : ''})`);
-}
-
-/** Runs FN with SIGINT, SIGTERM and SIGHUP ending the process cleanly (after CLEANUP), as the signal would. */
-async function interruptible<T>(fn: (onInterrupt: (cleanup: () => void) => void) => Promise<T>): Promise<T> {
-  const cleanups: Array<() => void> = [];
-  const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    handlers.set(s, () => {
-      for (const c of cleanups) c();
-      process.exit(128 + constants.signals[s]);
-    });
-  }
-  for (const [s, h] of handlers) process.on(s, h);
-  try {
-    return await fn((c) => cleanups.push(c));
-  } finally {
-    for (const [s, h] of handlers) process.off(s, h);
-  }
 }
 
 /** A cached registration that fits this flow and has more than the CLI's window left. */

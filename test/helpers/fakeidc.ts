@@ -45,6 +45,8 @@ export interface FakeIdcOptions {
   authorize?: 'approve' | 'deny';
   /** Answer this many portal calls (ListAccounts, ListAccountRoles) with 429 first. */
   throttle?: number;
+  /** Milliseconds to wait before answering a portal call (a slow portal). */
+  delay?: number;
 }
 
 export interface IdcRequest {
@@ -304,6 +306,7 @@ export async function startFakeIdc(options: FakeIdcOptions = {}): Promise<FakeId
         case 'GET /assignment/roles':
         case 'GET /federation/credentials':
         case 'POST /logout':
+          if (options.delay) return void setTimeout(() => portal(u.pathname, query, bearer, res), options.delay);
           return portal(u.pathname, query, bearer, res);
       }
       res.writeHead(404);

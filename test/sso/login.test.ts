@@ -210,7 +210,15 @@ describe('awsp login (PKCE, the default)', () => {
     assert.equal(rows.find((x) => x.name === 'dev')!.sso!.state, 'signed-in');
     assert.equal(rows.find((x) => x.name === 'legacy')!.sso!.state, 'signed-out');
     assert.equal(rows.find((x) => x.name === 'static')!.sso, null);
-    noSecrets(e, s, l);
+    // The table, on a terminal: an SSO column, and under it what to run for the sessions that need it.
+    const t = await spawnAsync('script', ['-qec', 'awsp list', '/dev/null'], { cwd: e.sb.dir, env: e.sb.env });
+    const table = t.stdout.replace(/\r/g, '');
+    assert.match(table, /^ +PROFILE +KIND +REGION +SSO +FILE$/m);
+    assert.match(table, /^ +dev +sso +eu-west-1 +7h 5\dm +config$/m);
+    assert.match(table, /^ +legacy +sso +- +signed out +config$/m);
+    assert.match(table, /^ +static +static +- +- +config$/m);
+    assert.match(table, /\n\nsso_start_url 'https:\/\/legacy\.example\/start': not signed in; run: awsp login legacy\n$/);
+    noSecrets(e, s, l, t);
   });
 });
 
@@ -294,8 +302,12 @@ describe('awsp login (device code)', () => {
   test('--use-device-code --no-browser: the URL and code on stderr, pending waited out, no browser started', async () => {
     const e = await setup({ device: 'polls', approveAfterPolls: 2, interval: 1 });
     try {
+      // A cache folder as the CLI leaves it (0755): made private before a token goes in.
+      mkdirSync(e.cache, { recursive: true, mode: 0o755 });
       const r = await e.run(['login', 'dev', '--use-device-code', '--no-browser']);
       assert.equal(r.code, 0, dump(r));
+      assert.match(r.stderr, /^awsp: made \S+\/\.aws\/sso\/cache private \(0700\): it holds sign-in tokens\n/);
+      assert.equal(statSync(e.cache).mode & 0o777, 0o700);
       assert.match(r.stderr, /open this URL on any device and approve the code [0-9A-F]{4}-[0-9A-F]{4}:\n\n {2}http:\/\/127\.0\.0\.1:\d+\/device\?user_code=/);
       assert.ok(!existsSync(e.browser.log), 'no browser with --no-browser');
       const polls = e.idc.calls('/token');

@@ -3,14 +3,14 @@
 // AWS CLI (/usr/bin/aws) with the same names as `awsp list`, and every byte outside the block
 // stays as it was.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NOWHERE } from '../helpers/aws-files.js';
 import { type FakeAccount, type FakeIdc, startFakeIdc } from '../helpers/fakeidc.js';
-import { dump, type Result, run, type Sandbox, sandbox, SHELLS } from '../helpers/sandbox.js';
+import { AWSP_BIN, dump, type Result, run, type Sandbox, sandbox, SHELLS } from '../helpers/sandbox.js';
 import { awspAsync, spawnAsync } from '../helpers/spawn.js';
 
 let idc: FakeIdc;
@@ -247,6 +247,25 @@ describe('refusals', () => {
     } finally {
       sb.write(`home/.aws/sso/cache/${file.split('/').pop()}`, saved);
     }
+  });
+});
+
+describe('interrupted', () => {
+  test('Ctrl-C while the portal is listed: exit 130, the config untouched, no temporary or lock file left', async () => {
+    const before = config();
+    idc.options.delay = 300;
+    try {
+      const from = idc.requests.length;
+      const child = spawn(process.execPath, [AWSP_BIN, 'sso', 'populate', '--sso-session', 'corp'], { cwd: sb.dir, env: sb.env, stdio: 'ignore' });
+      const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      while (idc.requests.length === from) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      assert.equal(await done, 130);
+    } finally {
+      idc.options.delay = 0;
+    }
+    assert.equal(config(), before);
+    assert.deepEqual(readdirSync(dirname(sb.config)).filter((f) => /awsp|tmp/.test(f)), []);
   });
 });
 
