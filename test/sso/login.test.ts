@@ -425,11 +425,13 @@ describe('refusals and interruptions leave nothing behind', () => {
   });
 
   test('a callback with another state is refused (and one from another host name is not even read)', async () => {
-    // A "browser" that answers the loopback itself: first through another Host header, then with a forged state.
+    // A "browser" that answers the loopback itself: first with the right state through another host
+    // name (a web page rebinding DNS), which must not even be read; then with a forged state.
     const evil = e.sb.write(
       'bin/evil-browser',
       `#!/bin/sh\nredirect=$(printf '%s' "$1" | sed 's/.*redirect_uri=\\([^&]*\\).*/\\1/' | sed 's/%3A/:/g; s/%2F/\\//g')\n` +
-        `( curl -s -H 'Host: attacker.example' "$redirect?code=x&state=forged" >/dev/null; curl -s "$redirect?code=x&state=forged" >/dev/null ) &\n`,
+        `state=$(printf '%s' "$1" | sed 's/.*[?&]state=\\([^&]*\\).*/\\1/')\n` +
+        `( curl -s -H 'Host: attacker.example' "$redirect?code=stolen&state=$state" >/dev/null; curl -s "$redirect?code=x&state=forged" >/dev/null ) &\n`,
       0o755,
     );
     failsWith(await e.run(['login', 'dev'], { BROWSER: evil }), /the browser came back with another sign-in's state; nothing was saved; run the login again$/m);
