@@ -127,7 +127,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'login',
-    summary: "sign in to IAM Identity Center (SSO), into the AWS CLI's token cache",
+    summary: "sign in to IAM Identity Center (SSO), for every AWS tool (the CLI's token cache)",
     args: [{ name: 'PROFILE', kind: 'profile', optional: true }],
     options: [
       SSO_SESSION,
@@ -140,7 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logout',
-    summary: 'sign out of an SSO session: revoke its token and remove it from the cache',
+    summary: 'sign out of an SSO session: its token revoked and removed',
     args: [{ name: 'PROFILE', kind: 'profile', optional: true }],
     options: [SSO_SESSION],
     route: 'run',
@@ -149,7 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'sso',
-    summary: 'populate: a profile per account and role of an SSO session; add: a new [sso-session]',
+    summary: 'populate: a profile per account and role of an SSO session; add: an [sso-session]',
     args: [
       { name: 'ACTION', kind: 'text', choices: ['populate', 'add'] },
       { name: 'NAME', kind: 'text', optional: true },

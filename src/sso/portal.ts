@@ -13,10 +13,10 @@ const PORTAL_ATTEMPTS = 10;
 /** ListAccountRoles calls in flight at once. */
 const PARALLEL = 4;
 
-async function portalClient(t: SsoTarget) {
+async function portalClient(t: SsoTarget, maxAttempts: number) {
   quietSdk();
   const sso = await sdk().loadSso();
-  return { sso, client: new sso.SSOClient({ region: t.region, maxAttempts: PORTAL_ATTEMPTS, ...(t.profile !== null ? { profile: t.profile } : {}) }) };
+  return { sso, client: new sso.SSOClient({ region: t.region, maxAttempts, ...(t.profile !== null ? { profile: t.profile } : {}) }) };
 }
 
 /**
@@ -61,7 +61,7 @@ async function renew(t: SsoTarget, tok: TokenFile): Promise<TokenFile | null> {
 
 /** Every account and role the token may use, listed page by page. */
 export async function listAssignments(t: SsoTarget, accessToken: string): Promise<Assignment[]> {
-  const { sso, client } = await portalClient(t);
+  const { sso, client } = await portalClient(t, PORTAL_ATTEMPTS);
   try {
     const accounts: Array<{ accountId: string; accountName: string }> = [];
     let next: string | undefined;
@@ -103,7 +103,8 @@ function portalError(e: unknown, t: SsoTarget, doing: string): UserError {
 
 /** The portal's Logout: the token stops working everywhere. Failures are reported, not thrown: the local files go anyway. */
 export async function portalLogout(t: SsoTarget, accessToken: string): Promise<string | null> {
-  const { sso, client } = await portalClient(t);
+  // The SDK's usual three tries: a logout does not wait long for a portal that is away.
+  const { sso, client } = await portalClient(t, 3);
   try {
     await client.send(new sso.LogoutCommand({ accessToken }));
     return null;

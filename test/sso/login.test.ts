@@ -475,6 +475,11 @@ describe('awsp logout', () => {
       assert.equal(again.stderr, "awsp: not signed in to SSO session 'corp': there is no token to remove\n");
       const s = await e.run(['status']);
       assert.match(s.stdout, /sso-session 'corp': not signed in; run: awsp login --sso-session corp/);
+      // A portal out of reach: the local files go all the same, and the line says the portal was not told.
+      const away = await e.run(['logout', '--sso-session', 'other'], { AWS_ENDPOINT_URL_SSO: NOWHERE });
+      assert.equal(away.code, 0, dump(away));
+      assert.match(away.stderr, /^awsp: signed out of SSO session 'other'; the local token is removed, but IAM Identity Center was not told: cannot reach IAM Identity Center in us-east-1 while the logout \(.*ECONNREFUSED.*\); check the network, proxy or endpoint settings\n$/);
+      assert.deepEqual(cacheFiles(e), []);
     } finally {
       await e.close();
     }
