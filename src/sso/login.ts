@@ -181,12 +181,18 @@ async function loopback(expectedState: string): Promise<{ port: number; result: 
   });
   port = (server.address() as AddressInfo).port;
   const timer = setTimeout(() => settle.fail(new UserError(`no answer from the browser within ${CALLBACK_TIMEOUT_MS / 60_000} minutes; run the login again (or add --use-device-code)`)), CALLBACK_TIMEOUT_MS);
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     clearTimeout(timer);
     server.closeAllConnections();
     server.close();
   };
-  return { port, result: result.finally(close), close };
+  const settled = result.finally(close);
+  // Nobody may be waiting yet when the browser answers (or never, after an error): not an unhandled rejection.
+  settled.catch(() => {});
+  return { port, result: settled, close };
 }
 
 interface Grant {
@@ -208,29 +214,34 @@ async function pkceFlow(
   const state = randomUUID();
   const listener = await loopback(state);
   onInterrupt(listener.close);
-  const redirectUri = `http://127.0.0.1:${listener.port}/oauth/callback`;
-  const base = await oidcBase(client, oidc);
-  const query: Array<[string, string]> = [
-    ['response_type', 'code'],
-    ['client_id', reg.clientId],
-    ['redirect_uri', redirectUri],
-    ['state', state],
-    ['code_challenge', challenge],
-    ['code_challenge_method', 'S256'],
-    ['scopes', (reg.scopes ?? [DEFAULT_SCOPE]).join(' ')],
-  ];
-  const url = `${base}/authorize?${query.map(([k, v]) => `${k}=${pct(v)}`).join('&')}`;
-  warn(`signing in to ${targetName(t)} (${show(t.startUrl)}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
-  err(`\n  ${visible(url)}\n\n`);
-  if (!(await openBrowser(browser, url))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
-  const code = await listener.result;
+  // Closed on every way out: an open listener (and its timer) would keep awsp waiting.
   try {
-    const out = await client.send(
-      new oidc.CreateTokenCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'authorization_code', code, redirectUri, codeVerifier: verifier }),
-    );
-    return grant(out, t);
-  } catch (e) {
-    throw idcError(e, t, 'the sign-in');
+    const redirectUri = `http://127.0.0.1:${listener.port}/oauth/callback`;
+    const base = await oidcBase(client, oidc);
+    const query: Array<[string, string]> = [
+      ['response_type', 'code'],
+      ['client_id', reg.clientId],
+      ['redirect_uri', redirectUri],
+      ['state', state],
+      ['code_challenge', challenge],
+      ['code_challenge_method', 'S256'],
+      ['scopes', (reg.scopes ?? [DEFAULT_SCOPE]).join(' ')],
+    ];
+    const url = `${base}/authorize?${query.map(([k, v]) => `${k}=${pct(v)}`).join('&')}`;
+    warn(`signing in to ${targetName(t)} (${show(t.startUrl)}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
+    err(`\n  ${visible(url)}\n\n`);
+    if (!(await openBrowser(browser, url))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
+    const code = await listener.result;
+    try {
+      const out = await client.send(
+        new oidc.CreateTokenCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'authorization_code', code, redirectUri, codeVerifier: verifier }),
+      );
+      return grant(out, t);
+    } catch (e) {
+      throw idcError(e, t, 'the sign-in');
+    }
+  } finally {
+    listener.close();
   }
 }
 
