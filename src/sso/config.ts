@@ -109,4 +109,4 @@ export function loginCommand(t: SsoTarget): string {
 }
 
 /** How a session is called in messages. */
-export const targetName = (t: SsoTarget): string => (t.session !== null ? `SSO session ${show(t.session)}` : `the SSO sign-in of profile ${show(t.profile!)}`);
+export const targetName = (t: SsoTarget): string => visible(t.session !== null ? `SSO session ${show(t.session)}` : `the SSO sign-in of profile ${show(t.profile!)}`);

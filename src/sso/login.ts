@@ -72,11 +72,12 @@ export function idcError(e: unknown, t: SsoTarget, doing: string): UserError {
   if (e instanceof UserError) return e;
   const err = e as { name?: string; message?: string; code?: string; error_description?: string; cause?: { code?: string } };
   const name = err.name ?? '';
-  const message = (err.error_description ?? err.message ?? String(e)).split('\n')[0]!;
+  // The service's own words, shown on a terminal: one line, controls made visible.
+  const message = visible((err.error_description ?? err.message ?? String(e)).split('\n')[0]!.slice(0, 300));
   if (NETWORK.test(`${message} ${err.code ?? ''} ${err.cause?.code ?? ''}`) || name === 'TimeoutError') {
     return new UserError(`cannot reach IAM Identity Center in ${t.region} while ${doing} (${message}); check the network, proxy or endpoint settings`);
   }
-  return new UserError(`IAM Identity Center refused ${doing} for ${targetName(t)} (${name}${message ? `: ${message}` : ''})`);
+  return new UserError(`IAM Identity Center refused ${doing} for ${targetName(t)} (${visible(name)}${message ? `: ${message}` : ''})`);
 }
 
 /** A cached registration that fits this flow and has more than the CLI's window left. */
@@ -166,7 +167,7 @@ async function loopback(expectedState: string): Promise<{ port: number; result: 
     } else if (q.has('error')) {
       reply(200, 'Sign-in failed', 'Return to the terminal.');
       const d = q.get('error_description');
-      settle.fail(new UserError(`the sign-in was refused (${q.get('error')}${d ? `: ${d.slice(0, 200)}` : ''}); nothing was saved`));
+      settle.fail(new UserError(`the sign-in was refused (${visible(`${q.get('error')}${d ? `: ${d}` : ''}`.slice(0, 200))}); nothing was saved`));
     } else if (q.get('code')) {
       reply(200, 'Signed in', 'awsp has what it needs. You can close this tab and return to the terminal.');
       settle.ok(q.get('code')!);
@@ -228,7 +229,7 @@ async function pkceFlow(
       ['scopes', (reg.scopes ?? [DEFAULT_SCOPE]).join(' ')],
     ];
     const url = `${base}/authorize?${query.map(([k, v]) => `${k}=${pct(v)}`).join('&')}`;
-    warn(`signing in to ${targetName(t)} (${show(t.startUrl)}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
+    warn(`signing in to ${targetName(t)} (${visible(show(t.startUrl))}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
     err(`\n  ${visible(url)}\n\n`);
     if (!(await openBrowser(browser, url))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
     const code = await listener.result;
@@ -259,7 +260,7 @@ async function deviceFlow(client: OidcClient, oidc: Oidc, t: SsoTarget, reg: Reg
   }
   if (!auth.deviceCode || !auth.verificationUri) throw new UserError('IAM Identity Center answered StartDeviceAuthorization without a device code');
   const complete = auth.verificationUriComplete ?? auth.verificationUri;
-  warn(`to sign in to ${targetName(t)} (${show(t.startUrl)}), open this URL on any device and approve the code ${visible(auth.userCode ?? '')}:`);
+  warn(`to sign in to ${targetName(t)} (${visible(show(t.startUrl))}), open this URL on any device and approve the code ${visible(auth.userCode ?? '')}:`);
   err(`\n  ${visible(complete)}\n\n`);
   if (browser && !(await openBrowser(browser, complete))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
 
