@@ -52,6 +52,23 @@ export function quietSdk(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 }
 
+/**
+ * Runs FN with AWS_PROFILE naming the profile the session was reached through, as
+ * `aws --profile PROFILE sso login` has it: the SDK takes endpoint settings (the profile's
+ * `services` section) from the AWS_PROFILE profile only, whatever profile its client is given.
+ */
+export async function asProfile<T>(t: SsoTarget, fn: () => Promise<T>): Promise<T> {
+  if (t.profile === null) return fn();
+  const before = process.env.AWS_PROFILE;
+  process.env.AWS_PROFILE = t.profile;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.AWS_PROFILE;
+    else process.env.AWS_PROFILE = before;
+  }
+}
+
 const PKCE_GRANTS = ['authorization_code', 'refresh_token'];
 const DEFAULT_SCOPE = 'sso:account:access';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -297,7 +314,7 @@ export async function login(t: SsoTarget, opts: LoginOptions, env: Env): Promise
   const oidc = await sdk().loadSsoOidc();
   const client = new oidc.SSOOIDCClient({ region: t.region, ...(t.profile !== null ? { profile: t.profile } : {}) });
   try {
-    return await interruptible(async (onInterrupt) => {
+    return await asProfile(t, () => interruptible(async (onInterrupt) => {
       const reg = await register(client, oidc, dir, t, pkce, t.startUrl);
       const g = pkce ? await pkceFlow(client, oidc, t, reg, browser!, onInterrupt) : await deviceFlow(client, oidc, t, reg, browser);
       const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + g.expiresIn * 1000);
@@ -313,7 +330,7 @@ export async function login(t: SsoTarget, opts: LoginOptions, env: Env): Promise
       };
       writeCacheFile(dir, tokenKey(t), tokenText(token));
       return expiresAt;
-    });
+    }));
   } finally {
     client.destroy();
   }

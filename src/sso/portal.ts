@@ -4,7 +4,7 @@
 import { type Env } from '../context.js';
 import { UserError } from '../errors.js';
 import { type SsoTarget, loginCommand, targetName } from './config.js';
-import { idcError, quietSdk, sdk } from './login.js';
+import { asProfile, idcError, quietSdk, sdk } from './login.js';
 import type { Assignment } from './populate.js';
 import { cacheTime, readToken, sessionState, ssoCacheDir, type TokenFile, tokenKey, tokenText, writeCacheFile } from './tokens.js';
 
@@ -29,7 +29,7 @@ export async function usableToken(t: SsoTarget, env: Env): Promise<string> {
   const tok = readToken(dir, t);
   if (state.state === 'signed-in' && tok) return tok.accessToken;
   if (state.state === 'renewable' && tok) {
-    const renewed = await renew(t, tok).catch(() => null);
+    const renewed = await asProfile(t, () => renew(t, tok)).catch(() => null);
     if (renewed) {
       writeCacheFile(dir, tokenKey(t), tokenText(renewed));
       return renewed.accessToken;
@@ -60,7 +60,11 @@ async function renew(t: SsoTarget, tok: TokenFile): Promise<TokenFile | null> {
 }
 
 /** Every account and role the token may use, listed page by page. */
-export async function listAssignments(t: SsoTarget, accessToken: string): Promise<Assignment[]> {
+export function listAssignments(t: SsoTarget, accessToken: string): Promise<Assignment[]> {
+  return asProfile(t, () => list(t, accessToken));
+}
+
+async function list(t: SsoTarget, accessToken: string): Promise<Assignment[]> {
   const { sso, client } = await portalClient(t, PORTAL_ATTEMPTS);
   try {
     const accounts: Array<{ accountId: string; accountName: string }> = [];
@@ -102,7 +106,11 @@ function portalError(e: unknown, t: SsoTarget, doing: string): UserError {
 }
 
 /** The portal's Logout: the token stops working everywhere. Failures are reported, not thrown: the local files go anyway. */
-export async function portalLogout(t: SsoTarget, accessToken: string): Promise<string | null> {
+export function portalLogout(t: SsoTarget, accessToken: string): Promise<string | null> {
+  return asProfile(t, () => logout(t, accessToken));
+}
+
+async function logout(t: SsoTarget, accessToken: string): Promise<string | null> {
   // The SDK's usual three tries: a logout does not wait long for a portal that is away.
   const { sso, client } = await portalClient(t, 3);
   try {

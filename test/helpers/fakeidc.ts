@@ -328,7 +328,7 @@ export async function startFakeIdc(options: FakeIdcOptions = {}): Promise<FakeId
     issueSession: () => {
       const clientId = id('client-');
       const expiresAt = Date.now() + 90 * 86400_000;
-      clients.set(clientId, { secret: id('secret-'), grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [], scopes: ['sso:account:access'], expiresAt });
+      clients.set(clientId, { secret: id('secret-'), grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['http://127.0.0.1/oauth/callback'], scopes: ['sso:account:access'], expiresAt });
       const refreshToken = id('aor');
       refresh.set(refreshToken, clientId);
       return { clientId, clientSecret: clients.get(clientId)!.secret, refreshToken, registrationExpiresAt: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z') };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NOWHERE } from '../helpers/aws-files.js';
 import { type FakeIdc, type FakeIdcOptions, startFakeIdc, testBrowser } from '../helpers/fakeidc.js';
+import { registrationKey } from '../../src/sso/tokens.js';
 import { AWSP_BIN, dump, type Result, type Sandbox, sandbox, SHELLS } from '../helpers/sandbox.js';
 import { awspAsync, runAsync, spawnAsync } from '../helpers/spawn.js';
 
@@ -480,6 +481,37 @@ describe('awsp logout', () => {
       assert.equal(away.code, 0, dump(away));
       assert.match(away.stderr, /^awsp: signed out of SSO session 'other'; the local token is removed, but IAM Identity Center was not told: cannot reach IAM Identity Center in us-east-1 while the logout \(.*ECONNREFUSED.*\); check the network, proxy or endpoint settings\n$/);
       assert.deepEqual(cacheFiles(e), []);
+    } finally {
+      await e.close();
+    }
+  });
+});
+
+describe('endpoints', () => {
+  test("a profile's services section is where the sign-in goes (checked without a request: a cached registration, the URL read)", async () => {
+    const e = await setup();
+    try {
+      // AWS_ENDPOINT_URL_* would win over the services section: gone here. Nothing is sent before
+      // the URL is printed (the registration is cached), and the browser only writes it down.
+      e.sb.writeConfig(
+        `${CONFIG}\n[profile via-services]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nservices = local\n\n` +
+          `[services local]\nsso_oidc =\n  endpoint_url = ${e.idc.url}/from-services\n`,
+      );
+      delete e.sb.env.AWS_ENDPOINT_URL_SSO;
+      delete e.sb.env.AWS_ENDPOINT_URL_SSO_OIDC;
+      const s = e.idc.issueSession();
+      const t = { session: 'corp', profile: null, startUrl: 'https://corp.example/start', region: 'eu-west-1', scopes: ['sso:account:access'] };
+      e.sb.write(
+        `home/.aws/sso/cache/${registrationKey(t)}.json`,
+        JSON.stringify({ clientId: s.clientId, clientSecret: s.clientSecret, expiresAt: s.registrationExpiresAt, scopes: ['sso:account:access'], grantTypes: ['authorization_code', 'refresh_token'] }),
+      );
+      const idle = e.sb.write('bin/idle-browser', '#!/bin/sh\nexit 0\n', 0o755);
+      const p = startUntil(e, ['login', 'via-services'], /authorize\?/, { BROWSER: idle });
+      await p.ready;
+      p.child.kill('SIGINT');
+      const r = await p.done;
+      assert.ok(r.stderr.includes(`\n  ${e.idc.url}/from-services/authorize?response_type=code&client_id=${s.clientId}&`), dump(r));
+      assert.equal(e.idc.requests.length, 0);
     } finally {
       await e.close();
     }
