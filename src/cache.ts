@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
+import { hasUnsafeText } from './text.js';
 
 // The names cache lets the shell functions complete and validate without starting Node.
 // Format (read by shell/awsp.*): a version line, then `+PATH` or `-PATH` for the config and
@@ -11,7 +12,10 @@ export const CACHE_VERSION = 'awsp-names-v1';
 
 export function cacheText(set: ProfileSet): string {
   const flag = (f: LoadedFile) => `${f.snapshot.exists ? '+' : '-'}${f.path}`;
-  return [CACHE_VERSION, flag(set.config), flag(set.credentials), ...set.profiles.map((p) => p.name), ''].join('\n');
+  // A name with a C1 or bidi control is left out: TAB menus would show it raw. Switching to it
+  // still works, through Node (`awsp __switch`), which validates against the files themselves.
+  const names = set.profiles.map((p) => p.name).filter((n) => !hasUnsafeText(n));
+  return [CACHE_VERSION, flag(set.config), flag(set.credentials), ...names, ''].join('\n');
 }
 
 /** Whether a file still holds exactly what was read from it. */

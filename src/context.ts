@@ -2,18 +2,20 @@ import { cacheText, unchanged, writeCache } from './cache.js';
 import { awsPaths, type AwsPaths, cacheFile } from './config/paths.js';
 import { loadProfiles, type ProfileSet } from './config/profiles.js';
 import { err } from './output.js';
+import { escapeText } from './text.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** Prints a warning line on stderr, the way every awsp message looks. */
+/**
+ * Prints a message line on stderr, the way every awsp message looks. Messages quote file names,
+ * section names, keys and other programs' output: escaped, so none of it drives the terminal.
+ */
 export const warn = (message: string): void => {
-  err(`awsp: ${message}\n`);
+  err(`awsp: ${escapeText(message)}\n`);
 };
 
-/** Shows a value from the user's files or environment in a message, with control characters escaped. */
-export const show = (value: string): string =>
-  // eslint-disable-next-line no-control-regex
-  /[\x00-\x1f\x7f]/.test(value) ? JSON.stringify(value) : `'${value}'`;
+/** Shows a value from the user's files or environment in a message: quoted, controls escaped. */
+export const show = (value: string): string => `'${escapeText(value)}'`;
 
 export interface ReadOptions {
   /** Print nothing: the shell's `__cache` runs during TAB completion, where output would garble the prompt. */

@@ -1,6 +1,7 @@
 import { type Profile, profileKind } from '../config/profiles.js';
 import { type Env, readProfiles } from '../context.js';
 import { out, stdoutIsTerminal } from '../output.js';
+import { escapeText } from '../text.js';
 import type { Parsed } from './parse.js';
 
 const files = (p: Profile): string[] => [...(p.inConfig ? ['config'] : []), ...(p.inCredentials ? ['credentials'] : [])];
@@ -24,11 +25,13 @@ export function listCommand(json: boolean, env: Env, isTty: boolean): string {
     }));
     return JSON.stringify(rows, null, 2) + '\n';
   }
+  // Piped: the names exactly, as `aws configure list-profiles` prints them.
   if (!isTty) return set.profiles.map((p) => `${p.name}\n`).join('');
-  if (set.profiles.length === 0) return `no profiles in ${set.config.path} or ${set.credentials.path}\n`;
+  // On a terminal, what came from the files is escaped: a name or region must not drive it.
+  if (set.profiles.length === 0) return `no profiles in ${escapeText(set.config.path)} or ${escapeText(set.credentials.path)}\n`;
   const rows = [
     ['', 'PROFILE', 'KIND', 'REGION', 'FILE'],
-    ...set.profiles.map((p) => [p.name === active ? '*' : '', p.name, profileKind(p), p.options.get('region') ?? '-', files(p).join('+')]),
+    ...set.profiles.map((p) => [p.name === active ? '*' : '', escapeText(p.name), profileKind(p), escapeText(p.options.get('region') ?? '-'), files(p).join('+')]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(' ').trimEnd() + '\n').join('');
