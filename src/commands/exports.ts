@@ -1,6 +1,6 @@
 import { awsPaths } from '../config/paths.js';
 import { exportsOptions } from '../credentials/args.js';
-import { checkWritable, writeCredentialsSection } from '../credentials/file.js';
+import { readAwsFile, rewriteAwsFile, sectionNameProblem, setSection, type SectionValues } from '../config/write.js';
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
@@ -21,22 +21,26 @@ export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
     throw new UserError(`not printing secret keys onto the terminal; ${howToLoad(format, profileArgFor(format, opts.profile, env))} (or add --reveal to print them)`);
   }
   const credentialsFile = awsPaths(env).credentials;
-  if (opts.writeCredentials !== null) checkWritable(credentialsFile, opts.writeCredentials, opts.force);
+  const section = (values: SectionValues) => (text: string) => setSection(text, opts.writeCredentials!, values, { force: opts.force, file: 'the credentials file' });
+  if (opts.writeCredentials !== null) {
+    // Everything that would refuse the write, refused now: no MFA prompt or STS call is wasted.
+    const why = sectionNameProblem(opts.writeCredentials);
+    if (why) throw new UserError(`cannot write a section named ${show(opts.writeCredentials)}: ${why}`, 2);
+    section([['aws_access_key_id', 'x']])(readAwsFile(credentialsFile));
+  }
   const { credentials } = await resolveCredentials(opts, env);
 
   if (opts.writeCredentials !== null) {
     const name = opts.writeCredentials;
-    const path = writeCredentialsSection(
+    const path = rewriteAwsFile(
       credentialsFile,
-      name,
-      [
+      section([
         ['aws_access_key_id', credentials.accessKeyId],
         ['aws_secret_access_key', credentials.secretAccessKey],
         ['aws_session_token', credentials.sessionToken ?? null],
         ['aws_credential_expiration', credentials.expiration ? isoTime(credentials.expiration) : null],
         ['awsp_managed', 'true'],
-      ],
-      opts.force,
+      ]),
     );
     const until = credentials.expiration ? `, valid until ${isoTime(credentials.expiration)}` : '';
     warn(`wrote [${name}] to ${path}${until}; use it as the profile ${show(name)}`);

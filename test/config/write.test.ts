@@ -1,9 +1,10 @@
-// The shared-credentials writer: only its own section's lines change, every other byte stays.
+// The AWS files' writer (src/config/write.ts), as --write-credentials uses it: only its own
+// section's lines change, every other byte stays.
 import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type SectionValues, updateSection, writeCredentialsSection } from '../../src/credentials/file.js';
+import { rewriteAwsFile, sectionNameProblem, type SectionValues, setSection } from '../../src/config/write.js';
 import { UserError } from '../../src/errors.js';
 import { awsSandbox } from '../helpers/aws-files.js';
 import { dump, type Sandbox } from '../helpers/sandbox.js';
@@ -21,7 +22,12 @@ const BLOCK = (eol: string) =>
     .map((l) => l + eol)
     .join('');
 
-describe('updateSection', () => {
+/** setSection as --write-credentials calls it. */
+const updateSection = (text: string, name: string, values: SectionValues, force: boolean) => setSection(text, name, values, { force, file: 'the credentials file' });
+const writeCredentialsSection = (path: string, name: string, values: SectionValues, force: boolean) =>
+  rewriteAwsFile(path, (text) => updateSection(text, name, values, force));
+
+describe('setSection', () => {
   const original = '# my keys\r\n[default]\r\naws_access_key_id = AKIAUSER\r\n;  note = kept\r\naws_secret_access_key = s\r\n\r\n\r\n[other]  \r\nregion=eu-west-1\r\n';
 
   test('appends a new section and keeps every byte before it, CRLF included', () => {
@@ -86,7 +92,7 @@ describe('updateSection', () => {
   });
 });
 
-describe('writeCredentialsSection', () => {
+describe('rewriteAwsFile', () => {
   let sb: Sandbox;
   before(() => {
     sb = awsSandbox();
@@ -118,10 +124,9 @@ describe('writeCredentialsSection', () => {
     assert.deepEqual([...readFileSync(path)], [0x5b, 0x61, 0x5d, 0x0a, 0xff, 0x0a]);
   });
 
-  test('refuses names the SDK or the file format cannot hold', () => {
-    for (const name of ['', 'a b', 'a]b', 'DEFAULT', '#x']) {
-      assert.throws(() => writeCredentialsSection(join(sb.dir, 'n', 'credentials'), name, VALUES, false), /cannot write a section named/);
-    }
+  test('names the SDK or the file format cannot hold are refused', () => {
+    for (const name of ['', 'a b', 'a]b', 'DEFAULT', '#x']) assert.notEqual(sectionNameProblem(name), null, name);
+    assert.equal(sectionNameProblem('ok-name@x.y'), null);
   });
 });
 
