@@ -1,5 +1,6 @@
+import { refreshCache } from '../cache.js';
 import { type Profile, profileKind } from '../config/profiles.js';
-import { type Env, readProfiles } from '../context.js';
+import { type Env, readProfiles, warn } from '../context.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { escapeText } from '../text.js';
 import type { Parsed } from './parse.js';
@@ -13,7 +14,10 @@ export function listMain(a: Parsed, env: Env): Promise<number> {
 }
 
 export function listCommand(json: boolean, env: Env, isTty: boolean): string {
-  const { set } = readProfiles(env, { cacheWarning: true });
+  const { set } = readProfiles(env);
+  // `awsp list` is how a user rebuilds the names cache; they hear why it cannot be used.
+  const why = refreshCache(env, set);
+  if (why) warn(`${why}; awsp works, but TAB completion and switching start Node each time`);
   const active = env.AWS_PROFILE;
   if (json) {
     const rows = set.profiles.map((p) => ({

@@ -1,3 +1,4 @@
+import { refreshCache } from '../cache.js';
 import { profileKind } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { out } from '../output.js';
@@ -7,7 +8,9 @@ export const KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESS
 
 /** `awsp` alone: which profile is active and what would override it. Always exits 0. */
 export function statusCommand(env: Env): string {
-  const { set } = readProfiles(env, { cacheWarning: true });
+  const { set } = readProfiles(env);
+  const why = refreshCache(env, set);
+  if (why) warn(`${why}; awsp works, but TAB completion and switching start Node each time`);
   const lines: string[] = [];
   const name = env.AWS_PROFILE;
   if (name === undefined) {

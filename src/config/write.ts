@@ -30,7 +30,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { headerOf, indentOf, isComment, LINE_BREAK, optionOf, parseIni, pyStrip } from './ini.js';
-import { configProfileName } from './profiles.js';
+import { configProfileName, tooLarge } from './profiles.js';
 
 /** The key that marks a section as written by awsp, so a later write may replace it. */
 export const MANAGED_KEY = 'awsp_managed';
@@ -266,6 +266,7 @@ function readText(path: string, real: string): string {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UserError(`${describe(path, real)} is ${kindOf(st)}, not a regular file; awsp writes only regular files`);
+    tooLarge(describe(path, real), st.size);
     bytes = readFileSync(fd);
   } catch (e) {
     if (e instanceof UserError) throw e;
