@@ -16,7 +16,7 @@
 // characters are skipped with a warning; an unwritable cache costs speed, not correctness.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, readFileSync, mkdirSync, openSync, closeSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readFileSync, mkdirSync, openSync, closeSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AWSP_BIN, type Result, sandbox, type Sandbox } from '../helpers/sandbox.js';
@@ -107,6 +107,9 @@ const CASES: Case[] = [
     names: ['many'],
     target: 'p399999',
   },
+  // Too large to read (a sparse file: no disk used): one line, never "internal error".
+  { name: 'a config of 600 MiB', setup: (sb) => void truncateSync(sb.write('home/.aws/config', ''), 600 * 1024 * 1024), credentials: '[k]\n', error: /^awsp: \S+\/config is too large to be an AWS file \(600 MiB; awsp reads up to 256 MiB\)$/ },
+  { name: 'credentials of 2 GiB', config: '[profile a]\n', setup: (sb) => void truncateSync(sb.write('home/.aws/credentials', ''), 2048 * 1024 * 1024), error: /^awsp: \S+\/credentials is too large to be an AWS file/ },
   { name: 'config is a directory', setup: (sb) => void mkdirSync(sb.config), credentials: '[k]\n', names: ['k'], warn: /config is a directory, not a file; reading it as empty/ },
   { name: 'credentials is a directory', config: '[profile a]\n', setup: (sb) => void mkdirSync(sb.credentials), names: ['a'], warn: /credentials is a directory/ },
   { name: 'dangling symlink (a missing file)', setup: (sb) => void symlinkSync(join(sb.dir, 'gone'), sb.config), credentials: '[k]\n', names: ['k'] },
@@ -300,3 +303,20 @@ function runCase(t: { diagnostic(m: string): void }, c: Case): void {
     }
   }
 }
+
+test('a file too large to read: TAB (__cache) stays silent, --write-credentials says it in one line', () => {
+  const sb = sandbox();
+  try {
+    sb.writeConfig('[profile a]\naws_access_key_id = A\naws_secret_access_key = s\n');
+    truncateSync(sb.write('big', ''), 600 * 1024 * 1024);
+    const run = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...env }, encoding: 'utf8' });
+    const tab = run(['__cache'], { AWS_CONFIG_FILE: join(sb.dir, 'big') });
+    assert.notEqual(tab.status, 0);
+    assert.equal(tab.stderr, '');
+    const w = run(['exports', 'a', '--no-session', '--write-credentials', 'x'], { AWS_SHARED_CREDENTIALS_FILE: join(sb.dir, 'big') });
+    assert.equal(w.status, 1, w.stderr);
+    assert.match(w.stderr, /^awsp: \S+\/big is too large to be an AWS file \(600 MiB; awsp reads up to 256 MiB\)\n$/);
+  } finally {
+    sb.cleanup();
+  }
+});
