@@ -21,7 +21,7 @@
 // names exactly the files they computed. The shell then uses the names while the cache is
 // strictly newer than each file that is there and than each file's folder (a file replaced by
 // an older one changes its folder), and each file's presence is unchanged.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
 import { hasUnsafeText } from './text.js';
 
@@ -131,9 +131,53 @@ export function unchanged(f: LoadedFile): boolean {
   }
 }
 
-/** Creates the folder (and its missing parents) 0700, as the XDG spec asks. */
-function makeFolder(folder: string): void {
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+/**
+ * Creates the folder (and its missing parents) 0700, as the XDG spec asks; but not inside
+ * another user's folder (root with a user's HOME would leave them a cache folder they cannot
+ * write): returns why not, or null.
+ */
+function makeFolder(folder: string): string | null {
+  let existing = folder;
+  for (;;) {
+    try {
+      const st = statSync(existing);
+      if (existing !== folder && process.geteuid !== undefined && st.uid !== process.geteuid()) {
+        return `not using the profile cache: ${existing} belongs to another user (uid ${st.uid})`;
+      }
+      break;
+    } catch {
+      const up = existing.slice(0, existing.lastIndexOf('/')) || '/';
+      if (up === existing) break;
+      existing = up;
+    }
+  }
+  if (existing !== folder) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return null;
+}
+
+/** Removes the temporary files of writers that died before their rename (names only, but clutter). */
+function removeLeftovers(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^names-.*\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+      continue; // its writer is still at work
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+    }
+    try {
+      unlinkSync(`${folder}/${name}`);
+    } catch {
+      // gone already
+    }
+  }
 }
 
 /**
@@ -167,10 +211,12 @@ export function writeCache(file: string, text: string, verify: () => boolean): s
   const folder = file.slice(0, file.lastIndexOf('/'));
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    makeFolder(folder);
+    const refused = makeFolder(folder);
+    if (refused) return refused;
     // Between the check and here the folder could have been swapped: check the one written to.
     const problem = folderProblem(folder);
     if (problem) return `not using the profile cache: ${problem}`;
+    removeLeftovers(folder);
     writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
     if (!verify()) {
       unlinkSync(tmp);

@@ -7,7 +7,8 @@
 //      another file's names; Node and the three shells compute the same key (checked on many
 //      odd paths), and the shells' fast path does use the cache Node writes.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CACHE_VERSION, cacheKeyPath } from '../../src/cache.js';
@@ -94,6 +95,42 @@ describe('a planted cache is never trusted', () => {
     const { statSync } = await import('node:fs');
     assert.equal(statSync(join(fresh, 'awsp')).mode & 0o7777, 0o700);
     assert.equal(statSync(fresh).mode & 0o7777, 0o700);
+  });
+});
+
+describe('what Node leaves in the cache folder', () => {
+  test('as root with a user’s HOME, no cache folder of root’s is made in their home', async () => {
+    const sb = sandbox();
+    try {
+      sb.writeConfig('[profile a]\n');
+      chownSync(sb.home, OTHER, OTHER);
+      const r = await runAsync('bash', sb, 'awsp list', { load: false, env: { XDG_CACHE_HOME: '' } });
+      assert.equal(r.stdout, 'a\n', dump(r));
+      assert.equal(r.stderr, `awsp: not using the profile cache: ${sb.home} belongs to another user (uid ${OTHER}); awsp works, but TAB completion and switching start Node each time\n`);
+      assert.equal(existsSync(join(sb.home, '.cache')), false);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a temporary cache file of a writer that died is removed by the next one', async () => {
+    const sb = sandbox();
+    try {
+      sb.writeConfig('[profile a]\n');
+      const folder = join(sb.dir, 'cache', 'awsp');
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      const dead = Number(String(spawnSync('sh', ['-c', 'echo $$']).stdout).trim());
+      const left = join(folder, `names-x%%y.${dead}.abc123.tmp`);
+      const live = join(folder, `names-x%%y.${process.pid}.abc123.tmp`);
+      writeFileSync(left, 'awsp-names-v2\n');
+      writeFileSync(live, 'awsp-names-v2\n');
+      const r = await runAsync('bash', sb, 'awsp list', { load: false });
+      assert.equal(r.code, 0, dump(r));
+      assert.equal(existsSync(left), false, 'the dead writer’s file is gone');
+      assert.equal(existsSync(live), true, 'a live writer’s file stays');
+    } finally {
+      sb.cleanup();
+    }
   });
 });
 
