@@ -11,25 +11,27 @@
 builtin functions -e awsp __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg __awsp_first_arg __awsp_seen
 builtin complete -e -c awsp
 
-# Prints the key of an AWS file: the absolute path the AWS CLI opens for the raw path argv[1]
-# (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD). Fails for a
-# path the cache cannot stand for: one holding `$` (botocore expands variables), ~user, ~ without
-# HOME, or a control character (a newline would shift the cache's header). src/cache.ts has the
-# same rule; the tests check that they agree.
+# Prints the key of each AWS file in argv, one a line: the absolute path the AWS CLI opens for
+# that raw path (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD).
+# Fails for a path the cache cannot stand for: an empty one, one holding `$` (botocore expands
+# variables), ~user, ~ without HOME, or a control character (a newline would shift the cache's
+# header). src/cache.ts has the same rule; the tests check that they agree. Each step works on
+# all the paths at once: every builtin call costs in fish.
 function __awsp_path
-    set -l p $argv[1]
-    string match -q -- '*$*' $p; and return 1
-    if test "$p" = '~'; or string match -q -- '~/*' $p
+    set -l IFS \n
+    set -l p $argv
+    # Control characters are refused before anything is split on a line break: in the raw
+    # paths, and in HOME or PWD where they are about to become part of one.
+    string match -qr -- '^$|\$|^~[^/]|[\x01-\x1f\x7f]' $p; and return 1
+    if string match -qr -- '^~' $p
         set -q HOME; or return 1
-        set p (string replace -r -- '/+$' '' $HOME)(string sub -s 2 -- $p)
-        test -n "$p"; or set p /
-    else if string match -q -- '~*' $p
-        return 1
+        string match -qr -- '[\x01-\x1f\x7f]' $HOME; and return 1
+        set p (string replace -r -- '^~' (string replace -r -- '/+$' '' $HOME) $p | string replace -r -- '^$' /)
     end
-    if test -n "$p"; and not string match -q -- '/*' $p
-        set p (string replace -r -- '/$' '' $PWD)/$p
+    if string match -qr -- '^[^/]' $p
+        string match -qr -- '[\x01-\x1f\x7f]' $PWD; and return 1
+        set p (string replace -r -- '^(?=[^/])' (string replace -r -- '/$' '' $PWD)/ $p)
     end
-    string match -qr -- '[\x01-\x1f\x7f]' $p; and return 1
     builtin printf '%s\n' $p
 end
 
@@ -39,24 +41,18 @@ end
 # user's own: another user must not be able to plant names.
 function __awsp_where
     set -l IFS \n
-    set -l c '~/.aws/config'
-    set -q AWS_CONFIG_FILE; and set c $AWS_CONFIG_FILE
-    set c (__awsp_path "$c"); or return 1
-    set -l k '~/.aws/credentials'
-    set -q AWS_SHARED_CREDENTIALS_FILE; and set k $AWS_SHARED_CREDENTIALS_FILE
-    set k (__awsp_path "$k"); or return 1
-    set -l d
-    if string match -q -- '/*' "$XDG_CACHE_HOME"
-        set d $XDG_CACHE_HOME/awsp
-    else if string match -q -- '/*' "$HOME"
-        set d $HOME/.cache/awsp
-    else
-        return 1
-    end
-    test -d $d; and test -O $d; and not test -k $d; or return 1
-    set -l cache "$d/names-"(string replace -a -- / %2F (string replace -a -- % %25 "$c"))"%%"(string replace -a -- / %2F (string replace -a -- % %25 "$k"))
-    test -f $cache; and test -O $cache; or return 1
-    builtin printf '%s\n' "$c" "$k" $cache
+    set -l p '~/.aws/config' '~/.aws/credentials'
+    set -q AWS_CONFIG_FILE; and set p[1] $AWS_CONFIG_FILE
+    set -q AWS_SHARED_CREDENTIALS_FILE; and set p[2] $AWS_SHARED_CREDENTIALS_FILE
+    set p (__awsp_path $p); or return 1
+    set -l d $HOME/.cache/awsp
+    string match -q -- '/*' "$XDG_CACHE_HOME"; and set d $XDG_CACHE_HOME/awsp
+    or string match -q -- '/*' "$HOME"; or return 1
+    test -d $d -a -O $d -a ! -k $d; or return 1
+    set -l e (string replace -a -- % %25 $p | string replace -a -- / %2F)
+    set -l cache "$d/names-$e[1]%%$e[2]"
+    test -f $cache -a -O $cache; or return 1
+    builtin printf '%s\n' $p $cache
 end
 
 # Runs awk with the program argv[1] on the names cache, or on what awsp prints when it

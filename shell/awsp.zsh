@@ -19,14 +19,14 @@
 
 # Sets __awsp_p to the key of an AWS file: the absolute path the AWS CLI opens for the raw path
 # $1 (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD). Fails for a
-# path the cache cannot stand for: one holding `$` (botocore expands variables), ~user, ~ without
-# HOME, or a control character (a newline would shift the cache's header). src/cache.ts has the
-# same rule; the tests check that they agree.
+# path the cache cannot stand for: an empty one, one holding `$` (botocore expands variables),
+# ~user, ~ without HOME, or a control character (a newline would shift the cache's header).
+# src/cache.ts has the same rule; the tests check that they agree.
 __awsp_path() {
     \builtin emulate -L zsh
     __awsp_p=$1
     case $__awsp_p in
-        (*'$'*) \builtin return 1 ;;
+        (''|*'$'*) \builtin return 1 ;;
         ('~'|'~/'*)
             (( ${+HOME} )) || \builtin return 1
             __awsp_p=${HOME%"${HOME##*[^/]}"}${__awsp_p:1}
@@ -35,7 +35,7 @@ __awsp_path() {
         ('~'*) \builtin return 1 ;;
         (*) ;;
     esac
-    if [[ -n $__awsp_p && $__awsp_p != /* ]]; then
+    if [[ $__awsp_p != /* ]]; then
         __awsp_p=${PWD%/}/$__awsp_p
     fi
     [[ $__awsp_p != *[$'\x01'-$'\x1f'$'\x7f']* ]]

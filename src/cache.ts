@@ -11,8 +11,8 @@
 // default, `~/.aws/config`), expanded as botocore does (a leading `~` or `~/` with $HOME,
 // trailing slashes of $HOME dropped), then made absolute against the current folder ($PWD, which
 // the shell knows). A path the shells cannot compute that way bypasses the cache (Node is asked
-// each time): one holding `$` (botocore expands variables), `~user`, `~` without $HOME, or a
-// control character (a newline would shift the header).
+// each time): an empty one, one holding `$` (botocore expands variables), `~user`, `~` without
+// $HOME, or a control character (a newline would shift the header).
 //
 // Trust: the cache folder ($XDG_CACHE_HOME/awsp when XDG_CACHE_HOME is absolute, else
 // $HOME/.cache/awsp) must be the user's own: Node creates it 0700 and writes only into a folder
@@ -49,12 +49,12 @@ function currentFolder(env: Env): string {
 
 /**
  * The key of one AWS file: the absolute path the AWS CLI would open for RAW (the variable's
- * value, or undefined for the default `~/.aws/NAME`), or null when the cache cannot stand for it.
- * An empty variable is '' (no file).
+ * value, or undefined for the default `~/.aws/NAME`), or null when the cache cannot stand for it
+ * (an empty variable, too: no file, but rare enough not to be worth a rule of its own).
  */
 export function cacheKeyPath(raw: string | undefined, name: 'config' | 'credentials', env: Env): string | null {
   let p = raw ?? `~/.aws/${name}`;
-  if (p.includes('$')) return null;
+  if (p === '' || p.includes('$')) return null;
   if (p === '~' || p.startsWith('~/')) {
     if (env.HOME === undefined) return null;
     p = env.HOME.replace(/\/+$/, '') + p.slice(1) || '/';

@@ -517,7 +517,8 @@ export function rewriteAwsFile(path: string, edit: (text: string) => string): st
   makeFolderFor(path, real);
   withLock(path, real, () => {
     removeLeftovers(real);
-    const { st } = target(path);
+    const { real: now, st } = target(path);
+    if (now !== real) throw new UserError(`${path} was pointed elsewhere while awsp was writing it; it was not changed, run the command again`);
     const before = readText(path, real);
     const after = edit(before);
     if (after === before) return;

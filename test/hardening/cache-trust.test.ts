@@ -244,7 +244,6 @@ describe('the key is the absolute path the AWS CLI opens', () => {
     assert.equal(at('~/.aws/config', '/h//'), '/h/.aws/config');
     assert.equal(at('~', ''), '/');
     assert.equal(at('~/.aws/config', UNSET), '<none>');
-    for (const raw of ['$HOME/x', '~root/x', 'nl\nx', 'del\x7fx']) assert.equal(at(raw), '<none>', raw);
-    assert.equal(at(''), '');
+    for (const raw of ['$HOME/x', '~root/x', 'nl\nx', 'del\x7fx', '']) assert.equal(at(raw), '<none>', raw);
   });
 });
