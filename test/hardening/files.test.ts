@@ -132,7 +132,8 @@ const CASES: Case[] = [
   { name: 'unset HOME, files named', nobody: true, config: '[profile a]\n', setup: () => ({ HOME: undefined }), names: ['a'] },
   { name: 'unset HOME, nothing named (passwd home)', nobody: true, setup: () => ({ HOME: undefined, AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined, XDG_CACHE_HOME: undefined }), names: [] },
   // The names cache
-  { name: 'XDG_CACHE_HOME unwritable', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /cannot write the profile cache \S+: permission denied; awsp works/ },
+  { name: 'XDG_CACHE_HOME unwritable', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /not using the profile cache: \S+\/ro belongs to another user \(uid 0\); awsp works/ },
+  { name: 'XDG_CACHE_HOME read-only, the user’s own', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chownSync(join(sb.dir, 'ro'), 65534, 65534); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /cannot write the profile cache \S+: permission denied; awsp works/ },
   { name: 'XDG_CACHE_HOME is a file', config: '[profile a]\n', setup: (sb) => ({ XDG_CACHE_HOME: sb.write('cachefile', 'x') }), names: ['a'], warn: /cannot write the profile cache/ },
   { name: 'garbage in the cache file', config: '[profile a]\n', setup: (sb) => void sb.write('cache/awsp/' + cacheName(sb), Buffer.from([0xff, 0, 0x0a, 0x1b])), names: ['a'] },
 ];
