@@ -142,6 +142,23 @@ has_block() { [ -f "$1" ] && grep -qxF -e "$BEGIN_MARK" -e "$BEGIN_MARK_NL" "$1"
 
 ends_with_newline() { [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ]; }
 
+# Fails, saying which file and line, when a block in rc file $1 is broken: a begin marker
+# with no end marker before the next begin or the end of the file. Removing "up to the end
+# marker" would then take the user's own lines with it.
+check_rc() {
+    has_block "$1" || return 0
+    line=$(awk -v b="$BEGIN_MARK" -v bn="$BEGIN_MARK_NL" -v e="$END_MARK" '
+        open && ($0 == b || $0 == bn) { exit }
+        $0 == b || $0 == bn { open = 1; at = NR; next }
+        open && $0 == e { open = 0 }
+        END { if (open) print at }
+    ' "$1") || die "cannot read $1"
+    [ -z "$line" ] && return 0
+    printf 'awsp install: error: %s: line %s opens the awsp block (%s) but no %s closes it; nothing was changed: remove the block by hand\n' \
+        "$1" "$line" "$BEGIN_MARK" "$END_MARK" >&2
+    return 1
+}
+
 remove_rc() {
     file=$(rc_file "$1")
     has_block "$file" || return 0
@@ -175,6 +192,12 @@ shells() {
 }
 
 uninstall() {
+    # Every rc file checked before anything is removed: a broken block changes nothing at all.
+    if [ "$MODIFY_RC" = 1 ]; then
+        broken=0
+        for s in $(shells); do check_rc "$(rc_file "$s")" || broken=1; done
+        [ "$broken" = 0 ] || exit 1
+    fi
     bin_dir=$(pick_bin_dir)
     for d in "$bin_dir" "$HOME/.local/bin"; do
         if ours "$d/awsp"; then

@@ -1,6 +1,7 @@
-# shellcheck shell=bash disable=SC2016,SC2034,SC1001
+# shellcheck shell=bash disable=SC2016,SC2034,SC1001,SC2088
 # (SC2016: awk programs are single-quoted on purpose; SC2034: shellcheck does not see
-# that `\builtin export` exports; SC1001: `VAR=x \command awk` is meant, to skip aliases.)
+# that `\builtin export` exports; SC1001: `VAR=x \command awk` is meant, to skip aliases;
+# SC2088: a quoted `~` is the literal tilde of an AWS path, which awsp expands as botocore does.)
 # awsp shell integration for bash (4.4 or newer). Load it from ~/.bashrc with:
 #   eval "$(awsp init bash)"
 #
@@ -10,28 +11,72 @@
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
 
-\builtin unset -f awsp __awsp_awk __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
+\builtin unset -f awsp __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
 
-# Runs the awk program $1 over the names cache: a version line, `+PATH`/`-PATH` for the
-# config and credentials files (there or not when it was built), then one profile name per
-# line. Only the three header lines are read in the shell (no fork); awk filters thousands of
-# names far faster than a shell loop. When the cache is stale, awsp rebuilds it and awk reads
-# what awsp prints. Variables assigned before the call reach awk through the environment.
+# Sets __awsp_p to the key of an AWS file: the absolute path the AWS CLI opens for the raw path
+# $1 (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD). Fails for a
+# path the cache cannot stand for: an empty one, one holding `$` (botocore expands variables),
+# ~user, ~ without HOME, or a control character (a newline would shift the cache's header).
+# src/cache.ts has the same rule; the tests check that they agree.
+__awsp_path() {
+    __awsp_p=$1
+    case $__awsp_p in
+        '' | *'$'*) \builtin return 1 ;;
+        '~' | '~/'*)
+            [[ -n ${HOME+set} ]] || \builtin return 1
+            __awsp_p=${HOME%"${HOME##*[!/]}"}${__awsp_p:1}
+            __awsp_p=${__awsp_p:-/}
+            ;;
+        '~'*) \builtin return 1 ;;
+        *) ;;
+    esac
+    if [[ $__awsp_p != /* ]]; then
+        __awsp_p=${PWD%/}/$__awsp_p
+    fi
+    [[ $__awsp_p != *[$'\x01'-$'\x1f'$'\x7f']* ]]
+}
+
+# Sets the caller's c and k (the keys of the config and credentials files) and cache (the names
+# cache file), or fails when the cache may not be used: its folder ($XDG_CACHE_HOME/awsp, or
+# ~/.cache/awsp) must be the user's own and not a shared one with the sticky bit (like /tmp),
+# and the file the user's own: another user must not be able to plant names.
+__awsp_where() {
+    \builtin local __awsp_p d
+    if [[ -n ${AWS_CONFIG_FILE+set} ]]; then __awsp_path "$AWS_CONFIG_FILE"; else __awsp_path '~/.aws/config'; fi || \builtin return 1
+    c=$__awsp_p
+    if [[ -n ${AWS_SHARED_CREDENTIALS_FILE+set} ]]; then __awsp_path "$AWS_SHARED_CREDENTIALS_FILE"; else __awsp_path '~/.aws/credentials'; fi || \builtin return 1
+    k=$__awsp_p
+    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
+        d=$XDG_CACHE_HOME/awsp
+    elif [[ ${HOME-} == /* ]]; then
+        d=$HOME/.cache/awsp
+    else
+        \builtin return 1
+    fi
+    [[ -d $d && -O $d && ! -k $d ]] || \builtin return 1
+    __awsp_p=${c//"%"/%25}
+    cache=$d/names-${__awsp_p//\//%2F}
+    __awsp_p=${k//"%"/%25}
+    cache+=%%${__awsp_p//\//%2F}
+    [[ -f $cache && -O $cache ]]
+}
+
+# Runs the awk program $1 over the names cache: a version line, `+KEY`/`-KEY` for the config
+# and credentials files (there or not when it was built), then one profile name per line. The
+# cache is used only when __awsp_where trusts it, its header names exactly the files computed
+# here, and it is fresh; only those three lines are read in the shell (no fork), and awk filters
+# thousands of names far faster than a shell loop. Otherwise awsp rebuilds it and awk reads what
+# awsp prints. Variables assigned before the call reach awk through the environment.
 # The final awk is the function's last plain command: in $(...) bash then execs it in the
 # subshell instead of forking once more.
 __awsp_awk() {
-    \builtin local c="${AWS_CONFIG_FILE-${HOME-}/.aws/config}"
-    \builtin local k="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
-    c="${c//"%"/%25}"
-    k="${k//"%"/%25}"
-    \builtin local cache="${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}"
-    \builtin local v='' cf='' kf=''
-    if [[ -f $cache ]]; then
+    \builtin local c='' k='' cache='' v='' cf='' kf=''
+    if __awsp_where; then
         { IFS= \builtin read -r v && IFS= \builtin read -r cf && IFS= \builtin read -r kf; } <"$cache" || :
     fi
-    if ! { [[ $v == awsp-names-v1 ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
+    if ! { [[ $v == awsp-names-v2 && ${cf:1} == "$c" && ${kf:1} == "$k" ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
         # shellcheck disable=SC2312 # awsp's own message explains a failure; no names is right then.
         AWSP_SHELL=bash \command awsp __cache | LC_ALL=C \command awk "$1"
         \builtin return

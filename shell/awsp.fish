@@ -8,29 +8,68 @@
 
 # Builtins a user's function could shadow are called through `builtin`; functions that read
 # a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
-builtin functions -e awsp __awsp_cache __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg __awsp_first_arg __awsp_seen
+builtin functions -e awsp __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg __awsp_first_arg __awsp_seen
 builtin complete -e -c awsp
 
+# Prints the key of each AWS file in argv, one a line: the absolute path the AWS CLI opens for
+# that raw path (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD).
+# Fails for a path the cache cannot stand for: an empty one, one holding `$` (botocore expands
+# variables), ~user, ~ without HOME, or a control character (a newline would shift the cache's
+# header). src/cache.ts has the same rule; the tests check that they agree. Each step works on
+# all the paths at once: every builtin call costs in fish.
+function __awsp_path
+    set -l IFS \n
+    set -l p $argv
+    # Control characters are refused before anything is split on a line break: in the raw
+    # paths, and in HOME or PWD where they are about to become part of one.
+    string match -qr -- '^$|\$|^~[^/]|[\x01-\x1f\x7f]' $p; and return 1
+    if string match -qr -- '^~' $p
+        set -q HOME; or return 1
+        string match -qr -- '[\x01-\x1f\x7f]' $HOME; and return 1
+        set p (string replace -r -- '^~' (string replace -r -- '/+$' '' $HOME) $p | string replace -r -- '^$' /)
+    end
+    if string match -qr -- '^[^/]' $p
+        string match -qr -- '[\x01-\x1f\x7f]' $PWD; and return 1
+        set p (string replace -r -- '^(?=[^/])' (string replace -r -- '/$' '' $PWD)/ $p)
+    end
+    builtin printf '%s\n' $p
+end
+
+# Prints the keys of the config and credentials files and the names cache file, one a line, or
+# fails when the cache may not be used: its folder ($XDG_CACHE_HOME/awsp, or ~/.cache/awsp) must
+# be the user's own and not a shared one with the sticky bit (like /tmp), and the file the
+# user's own: another user must not be able to plant names.
+function __awsp_where
+    set -l IFS \n
+    set -l p '~/.aws/config' '~/.aws/credentials'
+    set -q AWS_CONFIG_FILE; and set p[1] $AWS_CONFIG_FILE
+    set -q AWS_SHARED_CREDENTIALS_FILE; and set p[2] $AWS_SHARED_CREDENTIALS_FILE
+    set p (__awsp_path $p); or return 1
+    set -l d $HOME/.cache/awsp
+    string match -q -- '/*' "$XDG_CACHE_HOME"; and set d $XDG_CACHE_HOME/awsp
+    or string match -q -- '/*' "$HOME"; or return 1
+    test -d $d -a -O $d -a ! -k $d; or return 1
+    set -l e (string replace -a -- % %25 $p | string replace -a -- / %2F)
+    set -l cache "$d/names-$e[1]%%$e[2]"
+    test -f $cache -a -O $cache; or return 1
+    builtin printf '%s\n' $p $cache
+end
+
 # Runs awk with the program argv[1] on the names cache, or on what awsp prints when it
-# rebuilds a stale one: a version line, `+PATH`/`-PATH` for the config and credentials
-# files (there or not when it was built), then one profile name per line. Only the header
+# rebuilds it: a version line, `+KEY`/`-KEY` for the config and credentials files (there or not
+# when it was built), then one profile name per line. The cache is used only when __awsp_where
+# trusts it, its header names exactly the files computed here, and it is fresh. Only the header
 # is read here; awk handles the names, which is far faster than fish loops at 10,000.
 function __awsp_cache
-    set -l c "$HOME/.aws/config"
-    set -q AWS_CONFIG_FILE; and set c $AWS_CONFIG_FILE
-    set -l k "$HOME/.aws/credentials"
-    set -q AWS_SHARED_CREDENTIALS_FILE; and set k $AWS_SHARED_CREDENTIALS_FILE
-    set -l dir "$HOME/.cache"
-    test -n "$XDG_CACHE_HOME"; and set dir $XDG_CACHE_HOME
-    set c (string replace -a -- / %2F (string replace -a -- % %25 $c))
-    set k (string replace -a -- / %2F (string replace -a -- % %25 $k))
-    set -l cache "$dir/awsp/names-$c%%$k"
+    set -l IFS \n
+    set -l where (__awsp_where)
     set -l v
     set -l cf
     set -l kf
-    test -f $cache; and read -L v cf kf <$cache
-    if test "$v" = awsp-names-v1; and __awsp_fresh $cache "$cf"; and __awsp_fresh $cache "$kf"
-        command awk $argv[1] <$cache
+    set -q where[3]; and read -L v cf kf <$where[3]
+    if test "$v" = awsp-names-v2; and builtin contains -- "$cf" "+$where[1]" "-$where[1]"; and builtin contains -- "$kf" "+$where[2]" "-$where[2]"
+        and __awsp_fresh $where[3] "$cf"; and __awsp_fresh $where[3] "$kf"
+        command awk $argv[1] <$where[3]
     else
         AWSP_SHELL=fish command awsp __cache | command awk $argv[1]
     end
@@ -129,15 +168,11 @@ function __awsp_switch
         return 0
     end
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
-    # fish does not send a command substitution's stderr through the redirections of the
-    # function call (`awsp x 2>/dev/null`), so awsp's messages are captured and re-printed.
-    set -l out (AWSP_SHELL=fish command awsp __switch $argv 2>&1)
-    set -l rc $status
-    string match -- 'awsp: *' $out >&2
-    test $rc -eq 0; or return $rc
-    set -l code (string match -v -- 'awsp: *' $out)
-    # Not eval: it would join the lines with spaces.
-    builtin printf '%s\n' $code | builtin source
+    # Only awsp's stdout is run. Its stderr (and Node's, which may name any path) is left alone:
+    # in a pipeline it follows this function's redirections (`awsp x 2>/dev/null`), which a
+    # command substitution's stderr would not. On failure awsp prints nothing on stdout.
+    AWSP_SHELL=fish command awsp __switch $argv | builtin source
+    return $pipestatus[1]
 end
 
 function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, awsp list'

@@ -1,6 +1,7 @@
-# shellcheck shell=bash disable=SC2296,SC2298,SC2299,SC2034,SC2154
+# shellcheck shell=bash disable=SC2296,SC2298,SC2299,SC2034,SC2154,SC2088
 # (shellcheck reads zsh as bash: SC2296/8/9 are zsh's own parameter flags, as in ${(f)x};
-# SC2034/SC2154: exported variables and compsys's CURRENT, PREFIX and words, which it cannot see.)
+# SC2034/SC2154: exported variables and compsys's CURRENT, PREFIX and words, which it cannot see;
+# SC2088: a quoted `~` is the literal tilde of an AWS path, which awsp expands as botocore does.)
 #
 # awsp shell integration for zsh. Load it from ~/.zshrc, after compinit, with:
 #   eval "$(awsp init zsh)"
@@ -11,25 +12,73 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp __awsp_load __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || \builtin true
+\builtin unfunction awsp __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
 # be expanded in `awsp() {`: the `function` keyword avoids that, and unalias lets it be called.
 \builtin unalias awsp 2>/dev/null || \builtin true
 
-# Fills the caller's array __awsp_lines with the names cache: a version line, `+PATH`/`-PATH`
-# for the config and credentials files, then one profile name per line.
+# Sets __awsp_p to the key of an AWS file: the absolute path the AWS CLI opens for the raw path
+# $1 (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD). Fails for a
+# path the cache cannot stand for: an empty one, one holding `$` (botocore expands variables),
+# ~user, ~ without HOME, or a control character (a newline would shift the cache's header).
+# src/cache.ts has the same rule; the tests check that they agree.
+__awsp_path() {
+    \builtin emulate -L zsh
+    __awsp_p=$1
+    case $__awsp_p in
+        (''|*'$'*) \builtin return 1 ;;
+        ('~'|'~/'*)
+            (( ${+HOME} )) || \builtin return 1
+            __awsp_p=${HOME%"${HOME##*[^/]}"}${__awsp_p:1}
+            __awsp_p=${__awsp_p:-/}
+            ;;
+        ('~'*) \builtin return 1 ;;
+        (*) ;;
+    esac
+    if [[ $__awsp_p != /* ]]; then
+        __awsp_p=${PWD%/}/$__awsp_p
+    fi
+    [[ $__awsp_p != *[$'\x01'-$'\x1f'$'\x7f']* ]]
+}
+
+# Sets the caller's c and k (the keys of the config and credentials files) and cache (the names
+# cache file), or fails when the cache may not be used: its folder ($XDG_CACHE_HOME/awsp, or
+# ~/.cache/awsp) must be the user's own and not a shared one with the sticky bit (like /tmp),
+# and the file the user's own: another user must not be able to plant names.
+__awsp_where() {
+    \builtin emulate -L zsh
+    \builtin local __awsp_p d
+    if (( ${+AWS_CONFIG_FILE} )); then __awsp_path "$AWS_CONFIG_FILE"; else __awsp_path '~/.aws/config'; fi || \builtin return 1
+    c=$__awsp_p
+    if (( ${+AWS_SHARED_CREDENTIALS_FILE} )); then __awsp_path "$AWS_SHARED_CREDENTIALS_FILE"; else __awsp_path '~/.aws/credentials'; fi || \builtin return 1
+    k=$__awsp_p
+    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
+        d=$XDG_CACHE_HOME/awsp
+    elif [[ ${HOME-} == /* ]]; then
+        d=$HOME/.cache/awsp
+    else
+        \builtin return 1
+    fi
+    [[ -d $d && -O $d && ! -k $d ]] || \builtin return 1
+    __awsp_p=${c//\%/%25}
+    cache=$d/names-${__awsp_p//\//%2F}
+    __awsp_p=${k//\%/%25}
+    cache+=%%${__awsp_p//\//%2F}
+    [[ -f $cache && -O $cache ]]
+}
+
+# Fills the caller's array __awsp_lines with the names cache: a version line, `+KEY`/`-KEY`
+# for the config and credentials files, then one profile name per line. The cache is used only
+# when __awsp_where trusts it, its header names exactly the files computed here, and it is
+# fresh; otherwise awsp rebuilds it and prints it.
 __awsp_load() {
     \builtin emulate -L zsh
-    \builtin local c="${AWS_CONFIG_FILE-${HOME-}/.aws/config}"
-    \builtin local k="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
-    c="${c//\%/%25}"
-    k="${k//\%/%25}"
-    \builtin local cache="${XDG_CACHE_HOME:-${HOME-}/.cache}/awsp/names-${c//\//%2F}%%${k//\//%2F}"
+    \builtin local c='' k='' cache=''
     __awsp_lines=()
-    if [[ -f $cache ]]; then
+    if __awsp_where; then
         __awsp_lines=("${(@f)"$(<"$cache")"}")
     fi
-    if [[ ${__awsp_lines[1]-} == awsp-names-v1 ]] &&
+    if [[ ${__awsp_lines[1]-} == awsp-names-v2 && ${__awsp_lines[2]:1} == "$c" && ${__awsp_lines[3]:1} == "$k" ]] &&
         __awsp_fresh "$cache" "${__awsp_lines[2]-}" &&
         __awsp_fresh "$cache" "${__awsp_lines[3]-}"; then
         \builtin return 0

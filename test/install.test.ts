@@ -88,6 +88,25 @@ describe('install.sh', () => {
     assert.equal(existsSync(join(binDir, 'awsp')), false);
   });
 
+  it('--uninstall with a broken block (no end marker) changes nothing, says where, and fails', () => {
+    install('--bin-dir', binDir);
+    // The user deleted the end marker by hand, and has lines of their own after the block.
+    const broken = readFileSync(rc.bash, 'utf8').replace('# <<< awsp <<<\n', '') + 'alias mine="kept"\n';
+    writeFileSync(rc.bash, broken);
+    const before = SHELLS.map((s) => readFileSync(rc[s]));
+    const r = spawnSync('sh', [join(REPO, 'install.sh'), '--uninstall', '--bin-dir', binDir], { env, encoding: 'utf8', input: '' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('# >>> awsp >>>')) + 1;
+    assert.equal(r.stderr, `awsp install: error: ${rc.bash}: line ${line} opens the awsp block (# >>> awsp >>>) but no # <<< awsp <<< closes it; nothing was changed: remove the block by hand\n`);
+    SHELLS.forEach((s, i) => assert.deepEqual(readFileSync(rc[s]), before[i], `${s} changed`));
+    assert.ok(lstatSync(join(binDir, 'awsp')).isSymbolicLink(), 'the link stays too');
+    // Mended by hand, uninstall goes through and keeps the user's line.
+    writeFileSync(rc.bash, broken.replace('alias mine="kept"\n', '# <<< awsp <<<\nalias mine="kept"\n'));
+    install('--uninstall', '--bin-dir', binDir);
+    assert.equal(readFileSync(rc.bash, 'utf8'), `${original.bash}\nalias mine="kept"\n`);
+    writeFileSync(rc.bash, original.bash!);
+  });
+
   it('falls back to ~/.local/bin without root when npm’s global prefix is not writable', () => {
     const r = spawnSync('sh', [join(REPO, 'install.sh'), '--no-modify-rc'], {
       env: { ...env, NPM_CONFIG_PREFIX: join(dir, 'no-such-prefix') },

@@ -12,8 +12,11 @@ import type { Parsed } from './parse.js';
 // Signals aimed at awsp alone are passed on. SIGINT and SIGQUIT come from the terminal to the
 // whole foreground process group, so the child has them already: awsp only survives them
 // (forwarding would deliver a second Ctrl-C, which many tools read as "abort now").
-const FORWARD: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR2'];
+const FORWARD: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
 const SURVIVE: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+// A child's death by one of these is reported as 128+N, never re-raised on awsp: their default
+// action dumps core (awsp's memory holds the keys), and SIGUSR1 would be Node's inspector.
+const NOT_RAISED = new Set<string>(['SIGUSR1', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGIOT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGXCPU', 'SIGXFSZ', 'SIGSYS', 'SIGEMT']);
 
 /** Finds CMD the way a shell does (a name with a slash as it is, else along PATH): 127 if nowhere, 126 if not executable. */
 function checkCommand(file: string, path: string): void {
@@ -74,10 +77,12 @@ export async function execCommand(a: Parsed, env: Env): Promise<number> {
   if (code === 'ENOENT') throw new UserError(`command not found: ${show(file)}`, 127);
   if (code === 'EACCES') throw new UserError(`permission denied: ${show(file)}`, 126);
   if (r.signal) {
+    const status = 128 + (constants.signals[r.signal] ?? 0);
+    if (NOT_RAISED.has(r.signal)) return status;
     // Die the way the child died, so the caller sees the signal rather than a number.
     process.kill(process.pid, r.signal);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    return 128 + (constants.signals[r.signal] ?? 0);
+    return status;
   }
   if (r.exitCode === undefined) throw new UserError(`cannot run ${show(file)}: ${(r as { shortMessage?: string }).shortMessage ?? 'unknown error'}`, 126);
   return r.exitCode;

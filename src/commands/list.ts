@@ -1,8 +1,10 @@
+import { refreshCache } from '../cache.js';
 import { type Profile, profileKind } from '../config/profiles.js';
-import { type Env, readProfiles } from '../context.js';
+import { type Env, readProfiles, warn } from '../context.js';
 import { isoTime } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { describe, sessionLabel, shortState, ssoStates } from '../sso/state.js';
+import { escapeText } from '../text.js';
 import type { Parsed } from './parse.js';
 
 const files = (p: Profile): string[] => [...(p.inConfig ? ['config'] : []), ...(p.inCredentials ? ['credentials'] : [])];
@@ -14,7 +16,10 @@ export function listMain(a: Parsed, env: Env): Promise<number> {
 }
 
 export function listCommand(json: boolean, env: Env, isTty: boolean): string {
-  const { set } = readProfiles(env, { cacheWarning: true });
+  const { set } = readProfiles(env);
+  // `awsp list` is how a user rebuilds the names cache; they hear why it cannot be used.
+  const why = refreshCache(env, set);
+  if (why) warn(`${why}; awsp works, but TAB completion and switching start Node each time`);
   const active = env.AWS_PROFILE;
   if (json) {
     const sso = ssoStates(set, env);
@@ -28,17 +33,19 @@ export function listCommand(json: boolean, env: Env, isTty: boolean): string {
     }));
     return JSON.stringify(rows, null, 2) + '\n';
   }
+  // Piped: the names exactly, as `aws configure list-profiles` prints them.
   if (!isTty) return set.profiles.map((p) => `${p.name}\n`).join('');
-  if (set.profiles.length === 0) return `no profiles in ${set.config.path} or ${set.credentials.path}\n`;
+  // On a terminal, what came from the files is escaped: a name or region must not drive it.
+  if (set.profiles.length === 0) return `no profiles in ${escapeText(set.config.path)} or ${escapeText(set.credentials.path)}\n`;
   const sso = ssoStates(set, env);
   const withSso = [...sso.values()].some((v) => v !== null);
   const rows = [
     ['', 'PROFILE', 'KIND', 'REGION', ...(withSso ? ['SSO'] : []), 'FILE'],
     ...set.profiles.map((p) => [
       p.name === active ? '*' : '',
-      p.name,
+      escapeText(p.name),
       profileKind(p),
-      p.options.get('region') ?? '-',
+      escapeText(p.options.get('region') ?? '-'),
       ...(withSso ? [ssoCell(sso.get(p.name) ?? null)] : []),
       files(p).join('+'),
     ]),

@@ -8,7 +8,7 @@ import { readToken, registrationKey, removeCacheFile, ssoCacheDir, tokenKey } fr
 import { parse, type Parsed } from './parse.js';
 import { findCommand } from './table.js';
 
-const target = (a: Parsed, env: Env) => chooseTarget(readProfiles(env, { keepCache: true }).set, env, { profile: a.args[0], session: a.value('sso-session') });
+const target = (a: Parsed, env: Env) => chooseTarget(readProfiles(env).set, env, { profile: a.args[0], session: a.value('sso-session') });
 
 export async function loginCommand(a: Parsed, env: Env): Promise<number> {
   const t = target(a, env);

@@ -12,7 +12,7 @@ import { unifiedDiff } from '../sso/diff.js';
 import { listAssignments, usableToken } from '../sso/portal.js';
 import { checkTemplate, DEFAULT_TEMPLATE, type PopulateInput, type PopulateReport, populateText, validAssignments } from '../sso/populate.js';
 import { interruptible } from '../sso/signals.js';
-import { visible } from '../sso/text.js';
+import { escapeText } from '../text.js';
 import { type Parsed, usageError } from './parse.js';
 
 /** Options that belong to one action only. */
@@ -42,7 +42,7 @@ async function populate(a: Parsed, env: Env): Promise<number> {
   if (a.args.length > 1) throw usageError(a.spec, `sso populate takes no name (it writes the profiles of --sso-session NAME), not ${show(a.args[1]!)}`);
   const template = a.value('template') ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
-  const { set, paths } = readProfiles(env, { keepCache: true });
+  const { set, paths } = readProfiles(env);
   const t = chooseTarget(set, env, { session: a.value('sso-session') });
   if (t.session === null) {
     throw new UserError(`profile ${show(t.profile!)} signs in with its own sso_start_url; populate writes profiles that name an [sso-session]: add one with awsp sso add NAME --start-url URL --region REGION`);
@@ -68,7 +68,7 @@ async function populate(a: Parsed, env: Env): Promise<number> {
     report = r.report;
     const diff = unifiedDiff(text, r.text, paths.config);
     changed = diff !== '';
-    out(stdoutIsTerminal() ? diff.split('\n').map(visible).join('\n') : diff);
+    out(stdoutIsTerminal() ? diff.split('\n').map(escapeText).join('\n') : diff);
   } else {
     rewriteAwsFile(paths.config, (text) => {
       const r = populateText(text, input);
@@ -97,7 +97,7 @@ async function add(a: Parsed, env: Env): Promise<number> {
   const region = a.value('region');
   if (url === undefined || region === undefined) throw usageError(a.spec, `sso add needs --start-url URL and --region REGION (the region of IAM Identity Center)`);
   if (!URL_OK.test(url)) throw usageError(a.spec, `--start-url takes the portal's URL (https://…/start), not ${show(url)}`);
-  const { paths } = readProfiles(env, { keepCache: true });
+  const { paths } = readProfiles(env);
   let existed = false;
   rewriteAwsFile(paths.config, (text) => {
     const have = iniSessions(parseIni(text)).get(name);

@@ -32,7 +32,7 @@ const SECTION = /^\[([^\n]+)\]/;
 // Python's str.splitlines() boundaries, used by botocore's nested-block parser.
 const SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
 
-const isWs = (c: number): boolean =>
+export const isWs = (c: number): boolean =>
   (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 
 // The common case (nothing to strip) without a regular expression: a 50 MB file has a million lines.
@@ -57,6 +57,31 @@ function firstDelimiter(s: string): number {
   return -1;
 }
 
+// The line rules, shared by this reader and the writer (src/config/write.ts), so that both see
+// the same headers, options and continuation lines.
+
+/** The line breaks configparser reads (the file is opened in universal-newline mode). */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
+/** Whether a stripped line is a full-line comment. */
+export const isComment = (trimmed: string): boolean => trimmed.startsWith('#') || trimmed.startsWith(';');
+
+/** How far a line is indented, counted in Python whitespace characters. */
+export const indentOf = (line: string): number => (line !== '' && isWs(line.charCodeAt(0)) ? NONSPACE.exec(line)?.index ?? line.length : 0);
+
+/** The section name of a stripped line that is a header (`[name]` and whatever follows), else null. */
+export const headerOf = (trimmed: string): string | null => (trimmed.charCodeAt(0) === 0x5b ? SECTION.exec(trimmed)?.[1] ?? null : null);
+
+/** The option name (lower-cased) of a stripped `key = value` line, else null: everything before the first `=` or `:`. */
+export function optionOf(trimmed: string): string | null {
+  const d = firstDelimiter(trimmed);
+  if (d <= 0 || pyStrip(trimmed.slice(0, d)) === '') return null;
+  return trimmed.slice(0, d).replace(RSTRIP, '').toLowerCase();
+}
+
+/** The value of a stripped `key = value` line (optionOf gave its key). */
+export const optionValue = (trimmed: string): string => pyStrip(trimmed.slice(firstDelimiter(trimmed) + 1));
+
 export function parseIni(text: string): IniFile {
   const problems: string[] = [];
   const sections = new Map<string, IniSection>();
@@ -74,25 +99,24 @@ export function parseIni(text: string): IniFile {
     problems.push('it starts with a byte order mark (BOM)');
     text = text.slice(1);
   }
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = text.split(LINE_BREAK);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((line, idx) => {
     const lineno = idx + 1;
     const trimmed = pyStrip(line);
-    if (trimmed.startsWith('#') || trimmed.startsWith(';')) return;
+    if (isComment(trimmed)) return;
     if (trimmed === '') {
       if (cur && opt !== null) cur.get(opt)?.push('');
       return;
     }
-    const level = isWs(line.charCodeAt(0)) ? NONSPACE.exec(line)!.index : 0;
+    const level = indentOf(line);
     if (cur && opt !== null && level > indent) {
       cur.get(opt)!.push(trimmed);
       return;
     }
     indent = level;
-    const header = trimmed.charCodeAt(0) === 0x5b ? SECTION.exec(trimmed) : null;
-    if (header) {
-      const name = header[1]!;
+    const name = headerOf(trimmed);
+    if (name !== null) {
       skipping = false;
       opt = null;
       let target: Map<string, string>;
@@ -120,14 +144,13 @@ export function parseIni(text: string): IniFile {
       return;
     }
     // configparser's OPTCRE: the option is everything before the first `=` or `:`.
-    const d = firstDelimiter(trimmed);
-    if (d <= 0 || pyStrip(trimmed.slice(0, d)) === '') {
+    const key = optionOf(trimmed);
+    if (key === null) {
       problems.push(`line ${lineno} is not "key = value"`);
       opt = null;
       return;
     }
-    const key = trimmed.slice(0, d).replace(RSTRIP, '').toLowerCase();
-    const value = pyStrip(trimmed.slice(d + 1));
+    const value = optionValue(trimmed);
     if (cur.has(key)) problems.push(`option ${key} appears twice in [${curName}] (line ${lineno})`);
     opt = key;
     cur.set(key, [value]);

@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
-// Where the AWS files are. Both the shell scripts and Node compute the cache key from the raw
-// variables (`${AWS_CONFIG_FILE-$HOME/.aws/config}`), so these rules must match shell/awsp.*.
+// Where the AWS files are, as botocore finds them. (The names cache's key, which the shells
+// compute too, is src/cache.ts's.)
 
 export interface AwsPaths {
-  /** As the shell sees them: the cache is keyed by these. */
+  /** The variables as set (the default spelled with $HOME), before expansion. */
   rawConfig: string;
   rawCredentials: string;
   /** After botocore's expandvars and expanduser: the files actually read. */

@@ -59,8 +59,10 @@ export function snapshot(path: string): Snapshot {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { exists: true, bytes: null, odd: 'is a directory, not a file' };
     if (!st.isFile()) return { exists: true, bytes: null };
+    tooLarge(path, st.size);
     return { exists: true, bytes: readFileSync(fd) };
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return { exists: false, bytes: null };
     if (code === 'EISDIR') return { exists: true, bytes: null, odd: 'is a directory, not a file' };
@@ -69,6 +71,19 @@ export function snapshot(path: string): Snapshot {
     throw new UserError(`cannot read ${path}: ${errnoText(e as NodeJS.ErrnoException)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The largest AWS file awsp reads. Past about 512 MiB the text no longer fits in one JavaScript
+ * string; real files are kilobytes, and the AWS CLI takes minutes for a file a hundredth this size.
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Refuses a file of SIZE bytes that is too large to read, in one line. */
+export function tooLarge(path: string, size: number): void {
+  if (size > MAX_FILE_BYTES) {
+    throw new UserError(`${path} is too large to be an AWS file (${Math.round(size / 1024 / 1024)} MiB; awsp reads up to ${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { err } from '../output.js';
+import { escapeText } from '../text.js';
 
 /**
  * Asks on the terminal itself: the prompt goes to stderr and the answer is read from /dev/tty,
@@ -14,7 +15,8 @@ export function askTerminal(prompt: string, why: string): string {
     throw new UserError(`${why}, but there is no terminal to ask on`);
   }
   try {
-    err(prompt);
+    // The prompt names an MFA device from the config file: escaped, like every message.
+    err(escapeText(prompt));
     const buf = Buffer.alloc(256);
     let line = '';
     for (;;) {

@@ -7,7 +7,7 @@ import { shlexSplit } from '../config/shlex.js';
 import { profileChain, findProfile } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
-import { visible } from './text.js';
+import { escapeText } from '../text.js';
 
 export interface SsoTarget {
   /** The sso-session's name; null for a legacy profile (sso_start_url in the profile itself). */
@@ -105,8 +105,8 @@ export function loginCommand(t: SsoTarget): string {
   // A word to copy into a shell; control characters are shown escaped instead (such a name cannot be typed anyway).
   // eslint-disable-next-line no-control-regex
   const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : /[\x00-\x1f\x7f]/.test(s) ? JSON.stringify(s) : `'${s.replace(/'/g, `'\\''`)}'`);
-  return visible(t.session !== null ? `awsp login --sso-session ${word(t.session)}` : `awsp login ${word(t.profile!)}`);
+  return escapeText(t.session !== null ? `awsp login --sso-session ${word(t.session)}` : `awsp login ${word(t.profile!)}`);
 }
 
 /** How a session is called in messages. */
-export const targetName = (t: SsoTarget): string => visible(t.session !== null ? `SSO session ${show(t.session)}` : `the SSO sign-in of profile ${show(t.profile!)}`);
+export const targetName = (t: SsoTarget): string => escapeText(t.session !== null ? `SSO session ${show(t.session)}` : `the SSO sign-in of profile ${show(t.profile!)}`);

@@ -18,7 +18,7 @@ import { loadBundle } from '../load.js';
 import { err } from '../output.js';
 import { findBrowser, openBrowser } from './browser.js';
 import { interruptible } from './signals.js';
-import { visible } from './text.js';
+import { escapeText } from '../text.js';
 import { type SsoTarget, targetName } from './config.js';
 import {
   cacheTime,
@@ -90,11 +90,11 @@ export function idcError(e: unknown, t: SsoTarget, doing: string): UserError {
   const err = e as { name?: string; message?: string; code?: string; error_description?: string; cause?: { code?: string } };
   const name = err.name ?? '';
   // The service's own words, shown on a terminal: one line, controls made visible.
-  const message = visible((err.error_description ?? err.message ?? String(e)).split('\n')[0]!.slice(0, 300));
+  const message = escapeText((err.error_description ?? err.message ?? String(e)).split('\n')[0]!.slice(0, 300));
   if (NETWORK.test(`${message} ${err.code ?? ''} ${err.cause?.code ?? ''}`) || name === 'TimeoutError') {
     return new UserError(`cannot reach IAM Identity Center in ${t.region} while ${doing} (${message}); check the network, proxy or endpoint settings`);
   }
-  return new UserError(`IAM Identity Center refused ${doing} for ${targetName(t)} (${visible(name)}${message ? `: ${message}` : ''})`);
+  return new UserError(`IAM Identity Center refused ${doing} for ${targetName(t)} (${escapeText(name)}${message ? `: ${message}` : ''})`);
 }
 
 /** A cached registration that fits this flow and has more than the CLI's window left. */
@@ -184,7 +184,7 @@ async function loopback(expectedState: string): Promise<{ port: number; result: 
     } else if (q.has('error')) {
       reply(200, 'Sign-in failed', 'Return to the terminal.');
       const d = q.get('error_description');
-      settle.fail(new UserError(`the sign-in was refused (${visible(`${q.get('error')}${d ? `: ${d}` : ''}`.slice(0, 200))}); nothing was saved`));
+      settle.fail(new UserError(`the sign-in was refused (${escapeText(`${q.get('error')}${d ? `: ${d}` : ''}`.slice(0, 200))}); nothing was saved`));
     } else if (q.get('code')) {
       reply(200, 'Signed in', 'awsp has what it needs. You can close this tab and return to the terminal.');
       settle.ok(q.get('code')!);
@@ -246,8 +246,8 @@ async function pkceFlow(
       ['scopes', (reg.scopes ?? [DEFAULT_SCOPE]).join(' ')],
     ];
     const url = `${base}/authorize?${query.map(([k, v]) => `${k}=${pct(v)}`).join('&')}`;
-    warn(`signing in to ${targetName(t)} (${visible(show(t.startUrl))}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
-    err(`\n  ${visible(url)}\n\n`);
+    warn(`signing in to ${targetName(t)} (${escapeText(show(t.startUrl))}) in your browser; if it does not open, open this URL on this machine (or run again with --use-device-code):`);
+    err(`\n  ${escapeText(url)}\n\n`);
     if (!(await openBrowser(browser, url))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
     const code = await listener.result;
     try {
@@ -277,8 +277,8 @@ async function deviceFlow(client: OidcClient, oidc: Oidc, t: SsoTarget, reg: Reg
   }
   if (!auth.deviceCode || !auth.verificationUri) throw new UserError('IAM Identity Center answered StartDeviceAuthorization without a device code');
   const complete = auth.verificationUriComplete ?? auth.verificationUri;
-  warn(`to sign in to ${targetName(t)} (${visible(show(t.startUrl))}), open this URL on any device and approve the code ${visible(auth.userCode ?? '')}:`);
-  err(`\n  ${visible(complete)}\n\n`);
+  warn(`to sign in to ${targetName(t)} (${escapeText(show(t.startUrl))}), open this URL on any device and approve the code ${escapeText(auth.userCode ?? '')}:`);
+  err(`\n  ${escapeText(complete)}\n\n`);
   if (browser && !(await openBrowser(browser, complete))) warn(`could not start the browser ${show(browser.argv[0]!)}; open the URL above`);
 
   let interval = (auth.interval ?? 5) * 1000;

@@ -10,7 +10,7 @@ import { parseIni } from '../config/ini.js';
 import { configProfileName } from '../config/profiles.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
-import { visible } from './text.js';
+import { escapeText } from '../text.js';
 
 export interface Assignment {
   accountId: string;
@@ -178,8 +178,8 @@ export function validAssignments(list: readonly Assignment[]): { ok: Assignment[
   const ok: Assignment[] = [];
   const bad: string[] = [];
   for (const a of list) {
-    if (!ACCOUNT_ID.test(a.accountId)) bad.push(`an account id that is not 12 digits: ${visible(JSON.stringify(a.accountId))}`);
-    else if (!ROLE_NAME.test(a.roleName)) bad.push(`a role name IAM does not allow in account ${a.accountId}: ${visible(JSON.stringify(a.roleName))}`);
+    if (!ACCOUNT_ID.test(a.accountId)) bad.push(`an account id that is not 12 digits: ${escapeText(JSON.stringify(a.accountId))}`);
+    else if (!ROLE_NAME.test(a.roleName)) bad.push(`a role name IAM does not allow in account ${a.accountId}: ${escapeText(JSON.stringify(a.roleName))}`);
     else ok.push(a);
   }
   return { ok, bad };

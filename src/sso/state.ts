@@ -5,7 +5,7 @@ import { profileChain } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { isoTime } from '../formats.js';
 import { loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions } from './config.js';
-import { visible } from './text.js';
+import { escapeText } from '../text.js';
 import { type SessionState, sessionState, ssoCacheDir, tokenKey } from './tokens.js';
 
 /** The SSO session behind a profile, or null when it has none or its settings are incomplete (login says why). */
@@ -70,7 +70,7 @@ export function shortState(s: SessionState, now = Date.now()): string {
   }
 }
 
-export const sessionLabel = (t: SsoTarget): string => visible(t.session !== null ? `sso-session ${show(t.session)}` : `sso_start_url ${show(t.startUrl)}`);
+export const sessionLabel = (t: SsoTarget): string => escapeText(t.session !== null ? `sso-session ${show(t.session)}` : `sso_start_url ${show(t.startUrl)}`);
 
 /** Status lines, one per session of the config. */
 export function ssoStatusLines(set: ProfileSet, env: Env, now = Date.now()): string[] {

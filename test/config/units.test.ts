@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseIni, pyStrip } from '../../src/config/ini.js';
-import { awsPaths, cacheFile, expandUser, expandVars } from '../../src/config/paths.js';
+import { awsPaths, expandUser, expandVars } from '../../src/config/paths.js';
+import { cacheLocation } from '../../src/cache.js';
 import { configProfileName, loadProfiles, unsupportedNameReason } from '../../src/config/profiles.js';
 import { shlexSplit } from '../../src/config/shlex.js';
 import { sandbox } from '../helpers/sandbox.js';
@@ -111,6 +112,6 @@ test('paths: expandvars, expanduser, HOME unset or empty, cache location', () =>
   const unset = awsPaths({});
   assert.equal(unset.rawConfig, '/.aws/config');
   assert.match(unset.config, /\/\.aws\/config$/);
-  assert.equal(cacheFile({ HOME: '' }, p), null);
-  assert.equal(cacheFile({ HOME: '/h' }, awsPaths({ HOME: '/h', AWS_CONFIG_FILE: '/a%b/c' })), '/h/.cache/awsp/names-%2Fa%25b%2Fc%%%2Fh%2F.aws%2Fcredentials');
+  assert.equal(cacheLocation({ HOME: '' }).file, null);
+  assert.equal(cacheLocation({ HOME: '/h', AWS_CONFIG_FILE: '/a%b/c' }).file, '/h/.cache/awsp/names-%2Fa%25b%2Fc%%%2Fh%2F.aws%2Fcredentials');
 });

@@ -169,7 +169,7 @@ describe('MFA through the terminal', () => {
 
   test('role with mfa_serial: the code goes to AssumeRole', async () => {
     const from = fake.requests.length;
-    const r = await onTty('exports mfa-role --format json', '123456\n');
+    const r = await onTty('exports mfa-role --format json --reveal', '123456\n');
     assert.equal(r.code, 0, dump(r));
     assert.match(r.stderr, /^awsp: MFA code for arn:aws:iam::123456789012:mfa\/me: $/);
     assert.match(jsonIn(r.stdout).AWS_ACCESS_KEY_ID!, /^ASIAROLE/);
@@ -179,7 +179,7 @@ describe('MFA through the terminal', () => {
 
   test('static keys with mfa_serial: GetSessionToken with the code', async () => {
     const from = fake.requests.length;
-    const r = await onTty('exports mfa-static --format json', '123456\n');
+    const r = await onTty('exports mfa-static --format json --reveal', '123456\n');
     assert.equal(r.code, 0, dump(r));
     assert.match(jsonIn(r.stdout).AWS_ACCESS_KEY_ID!, /^ASIASESSION/);
     assert.deepEqual(
@@ -190,7 +190,7 @@ describe('MFA through the terminal', () => {
 
   test('a refused MFA code: one line, non-zero', async () => {
     for (const profile of ['mfa-role', 'mfa-static']) {
-      const r = await onTty(`exports ${profile} --format json`, '000000\n');
+      const r = await onTty(`exports ${profile} --format json --reveal`, '000000\n');
       assert.equal(r.code, 1, dump(r));
       assert.match(r.stderr, /^awsp: MFA code for [^\n]+: awsp: the MFA code for arn:aws:iam::123456789012:mfa\/me was refused; run again with a fresh code\n$/);
     }

@@ -174,12 +174,33 @@ describe('not onto a terminal', () => {
     }
   });
 
-  test('--reveal prints anyway; json and process are not shell code and print', async () => {
+  test('every other format holds the keys too: refused with how to use it, before any credentials are resolved', async () => {
+    // Regression: env, dotenv and json printed the keys onto the terminal.
+    for (const [format, hint] of [
+      ['env', 'docker run --env-file <(awsp exports plain --format env)'],
+      ['dotenv', 'awsp exports plain --format dotenv > .env'],
+      ['json', 'awsp exports plain --format json | jq .'],
+      ['process', 'credential_process = awsp exports plain --format process'],
+    ] as const) {
+      const r = await onTty(`exports plain --no-session --format ${format}`);
+      assert.equal(r.code, 1, dump(r));
+      assert.ok(!r.stdout.includes('AKIAPLAIN'), r.stdout);
+      assert.ok(r.stdout.includes(hint), `${hint}\n${r.stdout}`);
+      assert.match(r.stdout, /^awsp: not printing secret keys onto the terminal; .*--reveal/);
+    }
+  });
+
+  test('--reveal prints every format', async () => {
     const r = await onTty('exports plain --no-session --reveal --format bash');
     assert.equal(r.code, 0, dump(r));
     assert.match(r.stdout, /AWS_ACCESS_KEY_ID='AKIAPLAIN'/);
-    const j = await onTty('exports plain --no-session --format json');
+    const j = await onTty('exports plain --no-session --reveal --format json');
     assert.equal(j.code, 0, dump(j));
     assert.match(j.stdout, /"AWS_ACCESS_KEY_ID": "AKIAPLAIN"/);
+    for (const format of ['env', 'process']) {
+      const o = await onTty(`exports plain --no-session --reveal --format ${format}`);
+      assert.equal(o.code, 0, dump(o));
+      assert.match(o.stdout, /AKIAPLAIN/);
+    }
   });
 });

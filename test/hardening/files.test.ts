@@ -16,7 +16,7 @@
 // characters are skipped with a warning; an unwritable cache costs speed, not correctness.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, readFileSync, mkdirSync, openSync, closeSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readFileSync, mkdirSync, openSync, closeSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AWSP_BIN, type Result, sandbox, type Sandbox } from '../helpers/sandbox.js';
@@ -107,6 +107,9 @@ const CASES: Case[] = [
     names: ['many'],
     target: 'p399999',
   },
+  // Too large to read (a sparse file: no disk used): one line, never "internal error".
+  { name: 'a config of 600 MiB', setup: (sb) => void truncateSync(sb.write('home/.aws/config', ''), 600 * 1024 * 1024), credentials: '[k]\n', error: /^awsp: \S+\/config is too large to be an AWS file \(600 MiB; awsp reads up to 256 MiB\)$/ },
+  { name: 'credentials of 2 GiB', config: '[profile a]\n', setup: (sb) => void truncateSync(sb.write('home/.aws/credentials', ''), 2048 * 1024 * 1024), error: /^awsp: \S+\/credentials is too large to be an AWS file/ },
   { name: 'config is a directory', setup: (sb) => void mkdirSync(sb.config), credentials: '[k]\n', names: ['k'], warn: /config is a directory, not a file; reading it as empty/ },
   { name: 'credentials is a directory', config: '[profile a]\n', setup: (sb) => void mkdirSync(sb.credentials), names: ['a'], warn: /credentials is a directory/ },
   { name: 'dangling symlink (a missing file)', setup: (sb) => void symlinkSync(join(sb.dir, 'gone'), sb.config), credentials: '[k]\n', names: ['k'] },
@@ -129,7 +132,8 @@ const CASES: Case[] = [
   { name: 'unset HOME, files named', nobody: true, config: '[profile a]\n', setup: () => ({ HOME: undefined }), names: ['a'] },
   { name: 'unset HOME, nothing named (passwd home)', nobody: true, setup: () => ({ HOME: undefined, AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined, XDG_CACHE_HOME: undefined }), names: [] },
   // The names cache
-  { name: 'XDG_CACHE_HOME unwritable', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /cannot write the profile cache \S+: permission denied; awsp works/ },
+  { name: 'XDG_CACHE_HOME unwritable', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /not using the profile cache: \S+\/ro belongs to another user \(uid 0\); awsp works/ },
+  { name: 'XDG_CACHE_HOME read-only, the user’s own', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chownSync(join(sb.dir, 'ro'), 65534, 65534); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /cannot write the profile cache \S+: permission denied; awsp works/ },
   { name: 'XDG_CACHE_HOME is a file', config: '[profile a]\n', setup: (sb) => ({ XDG_CACHE_HOME: sb.write('cachefile', 'x') }), names: ['a'], warn: /cannot write the profile cache/ },
   { name: 'garbage in the cache file', config: '[profile a]\n', setup: (sb) => void sb.write('cache/awsp/' + cacheName(sb), Buffer.from([0xff, 0, 0x0a, 0x1b])), names: ['a'] },
 ];
@@ -300,3 +304,20 @@ function runCase(t: { diagnostic(m: string): void }, c: Case): void {
     }
   }
 }
+
+test('a file too large to read: TAB (__cache) stays silent, --write-credentials says it in one line', () => {
+  const sb = sandbox();
+  try {
+    sb.writeConfig('[profile a]\naws_access_key_id = A\naws_secret_access_key = s\n');
+    truncateSync(sb.write('big', ''), 600 * 1024 * 1024);
+    const run = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...env }, encoding: 'utf8' });
+    const tab = run(['__cache'], { AWS_CONFIG_FILE: join(sb.dir, 'big') });
+    assert.notEqual(tab.status, 0);
+    assert.equal(tab.stderr, '');
+    const w = run(['exports', 'a', '--no-session', '--write-credentials', 'x'], { AWS_SHARED_CREDENTIALS_FILE: join(sb.dir, 'big') });
+    assert.equal(w.status, 1, w.stderr);
+    assert.match(w.stderr, /^awsp: \S+\/big is too large to be an AWS file \(600 MiB; awsp reads up to 256 MiB\)\n$/);
+  } finally {
+    sb.cleanup();
+  }
+});

@@ -7,7 +7,8 @@
 // credentials sections), and one bash, zsh and fish session loops over all of them.
 //   1. `awsp use NAME` (`awsp use -- NAME` for a leading `-`; without `--` such a name is
 //      refused with one line and AWS_PROFILE untouched) sets AWS_PROFILE to exactly NAME.
-//   2. `awsp list` prints every name exactly, one a line; status prints the name and runs nothing.
+//   2. `awsp list` prints every name exactly, one a line; status prints the name (bidi controls
+//      escaped) and runs nothing.
 //   3. every format of src/formats.ts, evaluated in its own shell (eval / source) or parsed back
 //      (JSON.parse, python-dotenv, `set -a; .` in sh, docker's env-file rule), round-trips the
 //      values byte for byte; env and dotenv refuse what they cannot carry with a UserError.
@@ -25,6 +26,7 @@ import fc from 'fast-check';
 import { shlexSplit } from '../../src/config/shlex.js';
 import { type Credentials, FORMATS, render } from '../../src/formats.js';
 import { UserError } from '../../src/errors.js';
+import { escapeText, hasUnsafeText } from '../../src/text.js';
 import { AWSP_BIN, type Result, sandbox, type Sandbox, SHELLS, type ShellName, shellArgs } from '../helpers/sandbox.js';
 
 const SEED = Number(process.env.AWSP_FC_SEED ?? 0x5eed_a0b5);
@@ -242,7 +244,7 @@ describe('hostile names: switch, list and status in bash, zsh and fish', { concu
         const status = readFileSync(join(sb.dir, 'status.out'), 'utf8').split(RS).slice(0, -1);
         assert.equal(status.length, STATUS.length);
         STATUS.forEach((n, i) => {
-          if (!status[i]!.startsWith(`profile '${n}' (`)) bad.push(`status for ${JSON.stringify(n)}: ${JSON.stringify(status[i]!.slice(0, 200))}`);
+          if (!status[i]!.startsWith(`profile '${escapeText(n)}' (`)) bad.push(`status for ${JSON.stringify(n)}: ${JSON.stringify(status[i]!.slice(0, 200))}`);
         });
         assert.equal(r.stderr, '', `${shell}: stderr during list/status`);
         assert.deepEqual(bad.slice(0, 20), [], `${shell}: ${bad.length} failures`);
@@ -262,7 +264,7 @@ describe('hostile names: switch, list and status in bash, zsh and fish', { concu
       for (const n of files.all.filter((_, i) => i % 4 === 0)) {
         counts.cases += 1;
         const first = statusCommand({ ...sb.env, AWS_PROFILE: n }).split('\n')[0]!;
-        if (!first.startsWith(`profile '${n}' (`)) bad.push(`${JSON.stringify(n)}: ${JSON.stringify(first.slice(0, 200))}`);
+        if (!first.startsWith(`profile '${escapeText(n)}' (`)) bad.push(`${JSON.stringify(n)}: ${JSON.stringify(first.slice(0, 200))}`);
       }
       bad.push(...audit(sb, { code: 0, signal: null, stdout: '', stderr: '' }, before));
       assert.deepEqual(bad.slice(0, 20), []);
@@ -538,7 +540,8 @@ describe('bash TAB completion of generated names', () => {
         // A leading `-` completes options, not names; every other name must be among the offers.
         // Inside '...' a name with a ' cannot be offered (the function leaves such names out).
         // A word typed in full up to a word break (`D=`) leaves readline nothing to complete.
-        const offerable = !c.name.startsWith('-') && !(c.style === 'single' && c.name.includes("'")) && !(c.text === '' && c.full);
+        // A name with a bidi control is left out of TAB menus (shown raw there), and switched to through Node.
+        const offerable = !c.name.startsWith('-') && !(c.style === 'single' && c.name.includes("'")) && !(c.text === '' && c.full) && !hasUnsafeText(c.name);
         if (offerable && !meant.includes(c.name)) errs.push(`${JSON.stringify(c.line)} (text ${JSON.stringify(c.text)}): ${JSON.stringify(c.name)} not offered; offers mean ${JSON.stringify(meant.slice(0, 5))}`);
         const subcommands = c.sub === '' ? ['use', 'list', 'exports', 'exec', 'init', 'help'] : [];
         // A word starting with `-` is completed with options.

@@ -218,7 +218,7 @@ describe('refusals', () => {
       const r = await awsp(['sso', 'populate', '--sso-session', 'corp']);
       assert.equal(r.code, 1, dump(r));
       // The warning every command gives for such a file, then the refusal.
-      assert.match(r.stderr, /\nawsp: [^\n]*section \[default\] appears twice \(line \d+\); the AWS CLI refuses this file, so awsp will not rewrite it \(fix it first\)\n$/);
+      assert.match(r.stderr, /\nawsp: [^\n]*section \[default\] appears twice \(line \d+\), so the AWS CLI cannot read it and awsp will not write into it; fix the file first\n$/);
       assert.equal(readFileSync(sb.config, 'utf8'), `${before}[default]\nregion = x\n`);
     } finally {
       sb.writeConfig(before);

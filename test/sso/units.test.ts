@@ -13,7 +13,7 @@ import type { SsoTarget } from '../../src/sso/config.js';
 import { unifiedDiff } from '../../src/sso/diff.js';
 import { checkTemplate, planProfiles, populateText, safeName, validAssignments } from '../../src/sso/populate.js';
 import { cacheTime, pyJson, registrationKey, tokenKey } from '../../src/sso/tokens.js';
-import { visible } from '../../src/sso/text.js';
+import { escapeText } from '../../src/text.js';
 
 function python(code: string, input: unknown): unknown {
   const r = spawnSync('python3', ['-c', code], { input: JSON.stringify(input), encoding: 'utf8' });
@@ -263,6 +263,6 @@ describe('unifiedDiff', () => {
   });
 });
 
-test('visible escapes C0, C1, DEL and bidi controls, and nothing else', () => {
-  assert.equal(visible('a\x1b[31mb\u202ec\x85d\x7fé😀'), 'a\\x1b[31mb\\u202ec\\x85d\\x7fé😀');
+test('escapeText escapes C0, C1, DEL and bidi controls, and nothing else', () => {
+  assert.equal(escapeText('a\x1b[31mb\u202ec\x85d\x7fé😀'), 'a\\x1b[31mb\\u202ec\\x85d\\x7fé😀');
 });

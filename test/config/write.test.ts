@@ -1,9 +1,11 @@
-// The shared-credentials writer: only its own section's lines change, every other byte stays.
+// The AWS files' writer (src/config/write.ts), as --write-credentials uses it: only its own
+// section's lines change, every other byte stays.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type SectionValues, updateSection, writeCredentialsSection } from '../../src/credentials/file.js';
+import { rewriteAwsFile, sectionNameProblem, type SectionValues, setConfigRegion, setSection } from '../../src/config/write.js';
 import { UserError } from '../../src/errors.js';
 import { awsSandbox } from '../helpers/aws-files.js';
 import { dump, type Sandbox } from '../helpers/sandbox.js';
@@ -21,7 +23,12 @@ const BLOCK = (eol: string) =>
     .map((l) => l + eol)
     .join('');
 
-describe('updateSection', () => {
+/** setSection as --write-credentials calls it. */
+const updateSection = (text: string, name: string, values: SectionValues, force: boolean) => setSection(text, name, values, { force, file: 'the credentials file' });
+const writeCredentialsSection = (path: string, name: string, values: SectionValues, force: boolean) =>
+  rewriteAwsFile(path, (text) => updateSection(text, name, values, force));
+
+describe('setSection', () => {
   const original = '# my keys\r\n[default]\r\naws_access_key_id = AKIAUSER\r\n;  note = kept\r\naws_secret_access_key = s\r\n\r\n\r\n[other]  \r\nregion=eu-west-1\r\n';
 
   test('appends a new section and keeps every byte before it, CRLF included', () => {
@@ -86,7 +93,7 @@ describe('updateSection', () => {
   });
 });
 
-describe('writeCredentialsSection', () => {
+describe('rewriteAwsFile', () => {
   let sb: Sandbox;
   before(() => {
     sb = awsSandbox();
@@ -118,10 +125,9 @@ describe('writeCredentialsSection', () => {
     assert.deepEqual([...readFileSync(path)], [0x5b, 0x61, 0x5d, 0x0a, 0xff, 0x0a]);
   });
 
-  test('refuses names the SDK or the file format cannot hold', () => {
-    for (const name of ['', 'a b', 'a]b', 'DEFAULT', '#x']) {
-      assert.throws(() => writeCredentialsSection(join(sb.dir, 'n', 'credentials'), name, VALUES, false), /cannot write a section named/);
-    }
+  test('names the SDK or the file format cannot hold are refused', () => {
+    for (const name of ['', 'a b', 'a]b', 'DEFAULT', '#x']) assert.notEqual(sectionNameProblem(name), null, name);
+    assert.equal(sectionNameProblem('ok-name@x.y'), null);
   });
 });
 
@@ -174,5 +180,39 @@ describe('awsp exports --write-credentials', () => {
     assert.equal((text.match(/^\[/gm) ?? []).length, 2 + 50 + 1);
     assert.equal(statSync(sb.credentials).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(join(sb.home, '.aws')).filter((f) => /awsp/.test(f)), [], 'no lock or temp file left');
+  });
+});
+
+describe('setConfigRegion', () => {
+  test('appends [profile NAME], or [default], with the file’s line endings', () => {
+    assert.equal(setConfigRegion('', 'prod', 'eu-west-1'), '[profile prod]\nregion = eu-west-1\n');
+    assert.equal(setConfigRegion('[profile a]\r\nregion = x\r\n', 'default', 'us-east-2'), '[profile a]\r\nregion = x\r\n\r\n[default]\r\nregion = us-east-2\r\n');
+  });
+
+  test('finds the section however its header is written, and changes only the region line', () => {
+    const text = '# top\n[profile "my prod"]\nrole_arn = arn:aws:iam::1:role/r\nregion = us-east-1 ; old\n  \n[profile b]\n';
+    assert.equal(setConfigRegion(text, 'my prod', 'eu-central-1'), '# top\n[profile "my prod"]\nrole_arn = arn:aws:iam::1:role/r\nregion = eu-central-1\n  \n[profile b]\n');
+    // A profile with static keys in the config file: setting its region is no reason to refuse.
+    assert.equal(setConfigRegion('[default]\naws_access_key_id = A\n', 'default', 'x-1'), '[default]\naws_access_key_id = A\nregion = x-1\n');
+    // [default] and [profile default] both name default; the later one is what the CLI reads.
+    assert.equal(setConfigRegion('[default]\nregion = a\n[profile default]\nregion = b\n', 'default', 'c'), '[default]\nregion = a\n[profile default]\nregion = c\n');
+  });
+
+  test('what it writes is what the AWS CLI reads', () => {
+    const sb = awsSandbox();
+    try {
+      sb.writeConfig('[profile "odd name"]\noutput = json\n[profile plain]\n');
+      for (const [profile, region] of [['odd name', 'ap-south-1'], ['plain', 'eu-north-1'], ['new-one', 'sa-east-1'], ['default', 'us-west-2']] as const) {
+        rewriteAwsFile(sb.config, (text) => setConfigRegion(text, profile, region));
+        const r = spawnSync('/usr/bin/aws', ['configure', 'get', 'region', '--profile', profile], { env: sb.env, encoding: 'utf8' });
+        assert.equal(r.stdout.trim(), region, `${profile}: ${r.stderr}`);
+      }
+      // Nothing to change: nothing written (not even the mtime moves).
+      const before = statSync(sb.config).mtimeMs;
+      assert.equal(rewriteAwsFile(sb.config, (text) => setConfigRegion(text, 'plain', 'eu-north-1')), sb.config);
+      assert.equal(statSync(sb.config).mtimeMs, before);
+    } finally {
+      sb.cleanup();
+    }
   });
 });
