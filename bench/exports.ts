@@ -5,11 +5,11 @@
 // for HTTPS keeps both from ever reaching real AWS, and the fake server's log proves where
 // the CLI's calls went.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeAws } from '../test/helpers/fakeaws.js';
+import { cliDataPath, startFakeAws } from '../test/helpers/fakeaws.js';
 
 export interface Row {
   case: string;
@@ -39,18 +39,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-
-/** An STS endpoint ruleset that sends every call to `url`, with the parameters of the CLI's own. */
-function cliDataPath(root: string, url: string): string | null {
-  const original = '/usr/lib/python3/dist-packages/awscli/botocore/data/sts/2011-06-15/endpoint-rule-set-1.json';
-  if (!existsSync(original)) return null;
-  const rules = JSON.parse(readFileSync(original, 'utf8')) as { rules: unknown[] };
-  rules.rules = [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }];
-  const dir = join(root, 'aws-data');
-  mkdirSync(join(dir, 'sts', '2011-06-15'), { recursive: true });
-  writeFileSync(join(dir, 'sts', '2011-06-15', 'endpoint-rule-set-1.json'), JSON.stringify(rules));
-  return dir;
-}
 
 export async function benchExports(): Promise<Row[]> {
   const fake = await startFakeAws();
