@@ -5,6 +5,7 @@
 //   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports, exec, login, logout and sso only
 //   dist/execa.cjs  execa, loaded by exec only
 // Then warm-up runs write the code caches of the bundles (dist/NAME[.FLAVOR].v8cache, see src/load.ts).
+// Static keys as they are, and credentials from the session cache, need no SDK at all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +123,6 @@ function warmUp(dir) {
     const runs = [
       ['cli,sdk.role', ['exports', 'role', '--format', 'json'], refused],
       ['sdk.session', ['exports', 'base', '--format', 'json'], refused],
-      ['sdk.static', ['exports', 'base', '--no-session', '--format', 'json'], /^awsp: exporting the long-term keys/],
       ['execa', ['exec', 'base', '--no-session', '--', process.execPath, '-e', '0'], /^awsp: exporting the long-term keys/],
       // IAM Identity Center sign-in: client registration, built, signed off and sent (to nowhere).
       ['sdk.login', ['login', '--sso-session', 'warm-up', '--no-browser'], /cannot reach IAM Identity Center in us-east-1 .*ECONNREFUSED 127\.0\.0\.1:1\)/],

@@ -31,7 +31,6 @@ describe('dist/ and its code caches', () => {
       'sdk.login.v8cache',
       'sdk.role.v8cache',
       'sdk.session.v8cache',
-      'sdk.static.v8cache',
     ]);
     for (const f of ['cli.cjs', 'sdk.cjs', 'execa.cjs']) {
       const text = readFileSync(join(DIST, f), 'latin1');
@@ -42,12 +41,13 @@ describe('dist/ and its code caches', () => {
   });
 
   // Each command loads the caches of its path; AWSP_DEBUG reports a missing or rejected one.
+  // --no-cache: a session kept by an earlier run would skip the SDK.
   const paths: Array<[string, string[]]> = [
-    ['static keys as they are (sdk.static)', ['exports', 'base', '--no-session', '--format', 'json']],
-    ['static keys made a session (sdk.session)', ['exports', 'base', '--format', 'json']],
-    ['a role (sdk.role)', ['exports', 'role', '--format', 'json']],
-    ['SSO (sdk.role)', ['exports', 'sso-new', '--format', 'json']],
-    ['exec (sdk.static, execa)', ['exec', 'base', '--no-session', '--', process.execPath, '-e', '0']],
+    ['static keys as they are (no SDK)', ['exports', 'base', '--no-session', '--format', 'json']],
+    ['static keys made a session (sdk.session)', ['exports', 'base', '--format', 'json', '--no-cache']],
+    ['a role (sdk.role)', ['exports', 'role', '--format', 'json', '--no-cache']],
+    ['SSO (sdk.role)', ['exports', 'sso-new', '--format', 'json', '--no-cache']],
+    ['exec (execa)', ['exec', 'base', '--no-session', '--', process.execPath, '-e', '0']],
     ['list (cli)', ['list']],
   ];
   for (const [what, args] of paths) {
@@ -75,7 +75,7 @@ describe('dist/ and its code caches', () => {
     rmSync(join(pkg, 'dist', 'cli.v8cache'));
     // The static path's cache in place of the SDK's own for a role: V8 checks it against the source and takes it.
     writeFileSync(join(pkg, 'dist', 'sdk.session.v8cache'), readFileSync(join(DIST, 'cli.v8cache')));
-    for (const args of [['exports', 'role', '--format', 'json'], ['exports', 'base', '--format', 'json']]) {
+    for (const args of [['exports', 'role', '--format', 'json', '--no-cache'], ['exports', 'base', '--format', 'json', '--no-cache']]) {
       const r = await spawnAsync(process.execPath, [join(pkg, 'bin', 'awsp.cjs'), ...args], { cwd: sb.dir, env: { ...sb.env, AWSP_DEBUG: '1' } });
       assert.equal(r.code, 0, dump(r));
       assert.match(JSON.parse(r.stdout).AWS_SESSION_TOKEN, /^token-/);

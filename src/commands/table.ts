@@ -67,6 +67,13 @@ const REGION: OptionSpec = { long: 'region', short: 'r', value: 'region', meta: 
 const DURATION: OptionSpec = { long: 'duration', short: 'd', value: 'duration', meta: 'DURATION', summary: 'session length: 900 (seconds), 15m, 1h, 36h (default 1h)' };
 const NO_SESSION: OptionSpec = { long: 'no-session', summary: "an IAM user's long-term keys as they are, not a session" };
 const LOGIN: OptionSpec = { long: 'login', summary: 'sign in to SSO first when the session is missing or expired' };
+const NO_CACHE: OptionSpec = { long: 'no-cache', summary: 'neither use nor keep cached sessions (see awsp forget)' };
+const MFA_DURATION: OptionSpec = {
+  long: 'mfa-duration',
+  value: 'duration',
+  meta: 'DURATION',
+  summary: 'how long the MFA session behind a role lasts before the code is asked again (default 8h, up to 36h)',
+};
 const PROFILE_ARG: ArgSpec = { name: 'PROFILE', kind: 'profile', optional: true };
 const SSO_SESSION: OptionSpec = { long: 'sso-session', value: 'sso-session', meta: 'NAME', summary: 'the [sso-session NAME] of the config (default: the active profile\'s)' };
 
@@ -110,6 +117,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: 'write-credentials', value: 'text', meta: 'NAME', summary: 'write them as profile NAME into the shared credentials file instead' },
       { long: 'force', summary: 'with --write-credentials: replace a section awsp did not write' },
       LOGIN,
+      NO_CACHE,
+      MFA_DURATION,
     ],
     route: 'run',
     examples: ['eval "$(awsp exports prod)"', 'awsp exports prod --format json'],
@@ -119,7 +128,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'exec',
     summary: "run a command with the credentials in its environment only",
     args: [PROFILE_ARG],
-    options: [DURATION, NO_SESSION, LOGIN],
+    options: [
+      DURATION,
+      NO_SESSION,
+      LOGIN,
+      NO_CACHE,
+      MFA_DURATION,
+    ],
     command: 'required',
     route: 'run',
     examples: ['awsp exec prod -- terraform plan'],

@@ -5,9 +5,14 @@ import { UserError } from '../errors.js';
 
 export interface CredentialOptions {
   profile: string;
-  duration: number;
+  /** --duration, when given: the length of what is handed out (default: the profile's duration_seconds, else 1 hour). */
+  duration: number | undefined;
   noSession: boolean;
   login: boolean;
+  /** --no-cache: neither read nor write the session cache. */
+  noCache: boolean;
+  /** --mfa-duration: how long the MFA session behind a role lasts (GetSessionToken with the code). */
+  mfaDuration: number;
 }
 
 export interface ExportsOptions extends CredentialOptions {
@@ -21,13 +26,18 @@ export interface ExecOptions extends CredentialOptions {
   command: string[];
 }
 
+/** Eight hours: one MFA code per working day. */
+export const MFA_DURATION = 8 * 3600;
+
 /** The options every command that resolves credentials shares; the table checked their values. */
 export function credentialOptions(a: Parsed, env: Env): CredentialOptions {
   return {
     profile: a.args[0] ?? (env.AWS_PROFILE || 'default'),
-    duration: a.seconds('duration') ?? 3600,
+    duration: a.seconds('duration'),
     noSession: a.flag('no-session'),
     login: a.flag('login'),
+    noCache: a.flag('no-cache'),
+    mfaDuration: a.seconds('mfa-duration') ?? MFA_DURATION,
   };
 }
 

@@ -1,15 +1,18 @@
-import { closestNames, type Profile, type ProfileSet, profileKind } from '../config/profiles.js';
+import { closestNames, type Profile, type ProfileSet } from '../config/profiles.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 
-/** The profile and its source_profile links, as the SDK follows them (stops at a cycle or a missing name). */
+/**
+ * The profile and its source_profile links (stops at a cycle or a missing name). Which source
+ * actually gives the credentials is the plan's business (plan.ts); this is for showing state.
+ */
 export function profileChain(set: ProfileSet, name: string): Profile[] {
   const byName = new Map(set.profiles.map((p) => [p.name, p]));
   const chain: Profile[] = [];
   let p = byName.get(name);
   while (p && !chain.includes(p)) {
     chain.push(p);
-    // botocore and the SDK ignore source_profile on a profile without role_arn.
+    // botocore ignores source_profile on a profile without role_arn.
     const src = p.options.has('role_arn') ? p.options.get('source_profile') : undefined;
     p = src === undefined ? undefined : byName.get(src);
   }
@@ -29,8 +32,6 @@ export function findProfile(set: ProfileSet, name: string): Profile {
         : '; see awsp list';
   throw new UserError(`no profile ${show(name)}${hint}`);
 }
-
-export const hasCredentialSettings = (p: Profile): boolean => profileKind(p) !== '-';
 
 /** The variable that carries the profiles being resolved, down through credential_process children. */
 export const GUARD = 'AWSP_RESOLVING';

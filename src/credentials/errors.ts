@@ -1,10 +1,11 @@
-// Turns what the SDK throws into one actionable line. Messages are matched loosely and the
-// profile chain from our own parser fills in what the SDK does not say (which profile, which role).
+// Turns what the SDK throws while calling AWS into one actionable line. Messages are matched
+// loosely and the profile chain from the plan fills in what the SDK does not say (which profile,
+// which role). Mistakes in the files are found before any call, by the plan (plan.ts).
 import type { Profile } from '../config/profiles.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import { posixQuote } from '../shells/posix.js';
-import { hasCredentialSettings } from './chain.js';
+import { oneLine } from './process.js';
 
 export interface ErrorContext {
   profile: string;
@@ -24,12 +25,6 @@ export class SsoLoginNeeded extends UserError {
   }
 }
 
-const oneLine = (s: string): string =>
-  s
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .join(' | ');
 
 const NETWORK = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ENETDOWN|socket hang up)\b/;
 
@@ -54,37 +49,6 @@ export function explain(e: unknown, ctx: ErrorContext): UserError {
   const name = e instanceof Error ? e.name : '';
   const code = errorCode(e);
   const p = show(ctx.profile);
-
-  // The SDK could not find a profile it was asked for: either a name its parser cannot read,
-  // a profile without any credential settings, or a source_profile that does not exist.
-  const missing = /Could not resolve credentials using profile: \[(.*)\]/s.exec(message) ?? /^Profile (.+) could not be found/s.exec(message);
-  if (missing) {
-    const n = missing[1]!;
-    const ours = ctx.known.get(n);
-    const via = n === ctx.profile ? '' : ` (in the chain of ${p})`;
-    if (ours && hasCredentialSettings(ours)) {
-      return new UserError(
-        `the AWS SDK for JavaScript cannot load the profile ${show(n)}${via}: its parser skips names like this one (with spaces or characters other than letters, digits and -_@+.%:/), though the AWS CLI reads them; rename the profile`,
-      );
-    }
-    if (ours) {
-      return new UserError(
-        `profile ${show(n)}${via} has no credentials: it needs aws_access_key_id, role_arn, sso_session or sso_start_url, credential_process or web_identity_token_file`,
-      );
-    }
-    return new UserError(`profile ${show(n)}${via} does not exist; fix source_profile in the configuration`);
-  }
-
-  if (/^Command failed: /.test(message) || /credential_process/.test(message)) {
-    const proc = ctx.chain.find((q) => q.options.has('credential_process'));
-    const who = show(proc?.name ?? ctx.profile);
-    const failed = /^Command failed: [^\n]*\n?([\s\S]*)$/.exec(message);
-    if (failed) {
-      const stderr = oneLine(failed[1] ?? '');
-      return new UserError(`credential_process of profile ${who} failed${stderr ? `: ${stderr}` : ' without a message'}`);
-    }
-    return new UserError(`credential_process of profile ${who}: ${oneLine(message.replace(/^Profile \S+ credential_process /, ''))}`);
-  }
 
   if (NETWORK.test(message) || NETWORK.test(code) || name === 'TimeoutError') {
     return new UserError(`cannot reach AWS while resolving ${p} (${oneLine(message)}); check the network, proxy or endpoint settings`);

@@ -20,7 +20,8 @@ const json = (r: Result): Record<string, string> => {
 /** Runs exports and returns the output together with the requests the fake endpoints saw meanwhile. */
 async function exportsJson(args: string[], env: Record<string, string> = {}) {
   const from = fake.requests.length;
-  const r = await awspAsync(sb, ['exports', ...args, '--format', 'json'], { env });
+  // Without the session cache: each case shows the calls its source makes (test/sessions/ covers the cache).
+  const r = await awspAsync(sb, ['exports', ...args, '--format', 'json', '--no-cache'], { env });
   return { out: json(r), requests: fake.requests.slice(from), r };
 }
 

@@ -71,12 +71,26 @@ describe('secrets stay secret', () => {
     assert.deepEqual([...seen], []);
     // The json exports did carry the keys: the scan looked for the right strings.
     assert.ok(results.slice(-3).some((r) => leaks(r.stdout).length > 0), 'the secrets to look for never appeared in any output');
-    // Nothing secret was written anywhere in the sandbox (HOME, the caches) by these runs.
+    // Nothing secret was written anywhere in the sandbox (HOME, the names cache) by these runs,
+    // except the temporary credentials of the session cache, in files only the user can read.
+    const sessions = join(sb.dir, 'cache', 'awsp', 'sessions');
     const written = [...snapshot(sb.dir)].filter(([p, text]) => before.get(p) !== text);
     assert.deepEqual(
-      written.filter(([, text]) => leaks(text).length > 0).map(([p]) => p),
+      written.filter(([p, text]) => leaks(text).length > 0 && !p.startsWith(`${sessions}/`)).map(([p]) => p),
       [],
     );
+    const cached = written.filter(([p]) => p.startsWith(`${sessions}/`));
+    assert.ok(cached.length > 0, 'the runs kept sessions');
+    assert.equal(statSync(sessions).mode & 0o777, 0o700);
+    for (const [p, text] of cached) {
+      assert.equal(statSync(p).mode & 0o777, 0o600, p);
+      // Temporary credentials only: long-term keys are never cached.
+      assert.deepEqual(
+        ['base/secret', 'temp/secret'].filter((k) => text.includes(k)),
+        [],
+        p,
+      );
+    }
   });
 
   test('errors and warnings never hold a secret', async () => {
