@@ -18,9 +18,10 @@ if ! python3 -c 'import dotenv' 2>/dev/null; then
     exit 1
 fi
 # The SSO tests prove the token cache is the CLI's with botocore itself; it must honour
-# AWS_ENDPOINT_URL_SSO and _SSO_OIDC (botocore 1.31 and later).
-if ! python3 -c 'import sys, botocore; sys.exit(tuple(map(int, botocore.__version__.split(".")[:2])) < (1, 31))' 2>/dev/null; then
-    echo "test-deps: python3 needs botocore 1.31 or later (boto3); install it with: pip install boto3" >&2
+# AWS_ENDPOINT_URL_SSO and _SSO_OIDC (botocore 1.31 and later). The credentials endpoint is
+# checked with boto3 as a real client.
+if ! python3 -c 'import sys, boto3, botocore; sys.exit(tuple(map(int, botocore.__version__.split(".")[:2])) < (1, 31))' 2>/dev/null; then
+    echo "test-deps: python3 needs boto3 with botocore 1.31 or later; install it with: pip install boto3" >&2
     exit 1
 fi
 [ -n "$missing" ] || exit 0

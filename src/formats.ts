@@ -93,7 +93,11 @@ export function processJson(c: Credentials): string {
 }
 
 export function render(format: Format, c: Credentials): string {
-  const change = credentialEnv(c);
+  return format === 'process' ? processJson(c) : renderChange(format, credentialEnv(c));
+}
+
+/** Any change of variables in FORMAT (all but `process`, which is for credentials only). */
+export function renderChange(format: Exclude<Format, 'process'>, change: EnvChange): string {
   if (isShellName(format)) return renderEnv(getShell(format), change);
   switch (format) {
     case 'powershell':
@@ -104,8 +108,6 @@ export function render(format: Format, c: Credentials): string {
       return renderDotenv(change);
     case 'json':
       return JSON.stringify(Object.fromEntries(setOnly(change)), null, 2) + '\n';
-    case 'process':
-      return processJson(c);
   }
   throw new Error(`unhandled format ${format}`);
 }

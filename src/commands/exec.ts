@@ -2,7 +2,7 @@ import { accessSync, constants as fs, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execOptions } from '../credentials/args.js';
-import { AMBIENT_KEYS, PRIVATE_VARS, resolveCredentials } from '../credentials/resolve.js';
+import { AMBIENT_KEYS, createResolver, PRIVATE_VARS } from '../credentials/resolve.js';
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadBundle } from '../load.js';
@@ -43,18 +43,23 @@ function checkCommand(file: string, path: string): void {
   throw new UserError(`command not found: ${show(file)}`, 127);
 }
 
-/** `awsp exec [PROFILE] -- CMD…`: credentials in one child's environment only. */
+/** `awsp exec [PROFILE] [-- CMD…]`: credentials in one child's environment only (keys, or with --server an endpoint). */
 export async function execCommand(a: Parsed, env: Env): Promise<number> {
   const opts = execOptions(a, env);
-  const [file, ...rest] = opts.command as [string, ...string[]];
+  // No command: a shell, as aws-vault does.
+  const [file, ...rest] = (opts.command ?? [env.SHELL || '/bin/sh']) as [string, ...string[]];
   // Before resolving: a mistyped command costs no MFA prompt and no call to AWS.
   // Without PATH, execvp(3) looks in /usr/bin and /bin; so does the child.
   checkCommand(file, env.PATH ?? '/usr/bin:/bin');
-  const { credentials, region } = await resolveCredentials(opts, env);
+  // Resolved before the child starts, so a prompt (MFA, SSO) has the terminal to itself.
+  const resolver = createResolver(opts, env);
+  const resolved = await resolver.resolve();
+  const { credentials, region } = resolved;
 
   const childEnv: Env = { ...process.env };
   for (const n of [...PRIVATE_VARS, ...AMBIENT_KEYS, MARKER, 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete childEnv[n];
-  for (const [n, v] of credentialEnv(credentials)) if (v !== null && n !== MARKER) childEnv[n] = v;
+  const endpoint = opts.server ? await (await import('../server/child.js')).serveChild(resolver, resolved, env, childEnv) : undefined;
+  if (!endpoint) for (const [n, v] of credentialEnv(credentials)) if (v !== null && n !== MARKER) childEnv[n] = v;
   if (region) {
     childEnv.AWS_REGION = region;
     childEnv.AWS_DEFAULT_REGION = region;
@@ -72,6 +77,8 @@ export async function execCommand(a: Parsed, env: Env): Promise<number> {
   for (const s of pending) child.kill(s);
   const r = await child;
   for (const [s, h] of handlers) process.off(s, h);
+  // The endpoint lives exactly as long as the child.
+  await endpoint?.close();
 
   const code = (r as { code?: string }).code;
   if (code === 'ENOENT') throw new UserError(`command not found: ${show(file)}`, 127);

@@ -23,7 +23,16 @@ export interface ExportsOptions extends CredentialOptions {
 }
 
 export interface ExecOptions extends CredentialOptions {
-  command: string[];
+  /** Null: the user's $SHELL. */
+  command: string[] | null;
+  server: boolean;
+}
+
+export interface ServeOptions extends CredentialOptions {
+  port: number;
+  format: Format | null;
+  envFile: string | null;
+  reveal: boolean;
 }
 
 /** Eight hours: one MFA code per working day. */
@@ -50,5 +59,20 @@ export function exportsOptions(a: Parsed, env: Env): ExportsOptions {
 }
 
 export function execOptions(a: Parsed, env: Env): ExecOptions {
-  return { ...credentialOptions(a, env), command: [...a.command!] };
+  const server = a.flag('server');
+  // The container credentials format has no place for long-term keys: every client requires a token.
+  if (server && a.flag('no-session')) throw new UserError('--server hands out sessions only (clients require a session token), so it takes no --no-session; see awsp exec --help', 2);
+  return { ...credentialOptions(a, env), command: a.command ? [...a.command] : null, server };
+}
+
+export function serveOptions(a: Parsed, env: Env): ServeOptions {
+  const port = a.value('port');
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new UserError(`--port takes a port number from 1 to 65535, not ${JSON.stringify(port)}; see awsp serve --help`, 2);
+  }
+  const format = (a.value('format') ?? null) as Format | null;
+  if (format === 'process') throw new UserError('--format process is for credentials; the endpoint variables take any other format; see awsp serve --help', 2);
+  const envFile = a.value('write-env') ?? null;
+  if (envFile !== null && a.flag('reveal')) throw new UserError('--write-env prints nothing, so it takes no --reveal; see awsp serve --help', 2);
+  return { ...credentialOptions(a, env), port: port === undefined ? 0 : Number(port), format, envFile, reveal: a.flag('reveal') };
 }
