@@ -179,8 +179,18 @@ new STSClient({}).send(new GetCallerIdentityCommand({})).then((r) => console.log
     assert.equal(n.code, 2, dump(n));
   });
 
-  test('refresh across an expiry: credentials that live 20 s are resolved again, never served stale (botocore, one process)', async () => {
+  test('refresh across an expiry: credentials that live 20 s are resolved again, never served stale (botocore, one process); a new MFA code is not asked for behind the command', async () => {
     fake.options.lifetime = 20;
+    const config = readFileSync(sb.config, 'utf8');
+    sb.writeConfig(`${config}[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/m\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n`);
+    // The MFA session ends after 20 s too: the refresh after it needs a code, which awsp must not read from the command's terminal.
+    const fetchLater = `setTimeout(() => fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then(async (r) => console.log('status', r.status, await r.text())), 22000)`;
+    const mfa = spawnAsync('script', ['-qec', `awsp exec --server mfa -- "${process.execPath}" -e "${fetchLater.replace(/"/g, '\\"')}" 2>"${sb.dir}/mfa-stderr"`, '/dev/null'], {
+      cwd: sb.dir,
+      env: sb.env,
+      input: '123456\n',
+      timeout: 40_000,
+    });
     try {
       // botocore refreshes container credentials that expire within 15 minutes on every use.
       const py = `
@@ -205,8 +215,18 @@ print(a, b)`;
       );
       // The whole chain was resolved again from the profile (both roles expired).
       assert.ok(calls.filter((q) => q.action === 'AssumeRole').length >= 4, calls.map((q) => q.action).join(' '));
+
+      const m = await mfa;
+      const stderr = readFileSync(`${sb.dir}/mfa-stderr`, 'utf8');
+      assert.equal(m.code, 0, `${dump(m)}${stderr}`);
+      assert.match(m.stdout, /status 500 \{"code":"CredentialsUnavailable","message":"profile 'mfa' needs a new MFA code for arn:aws:iam::123456789012:mfa\/me, which awsp cannot ask for while the command has the terminal; run awsp again"\}/);
+      assert.equal(
+        stderr,
+        "awsp: MFA code for arn:aws:iam::123456789012:mfa/me: awsp: cannot refresh the credentials of the endpoint: profile 'mfa' needs a new MFA code for arn:aws:iam::123456789012:mfa/me, which awsp cannot ask for while the command has the terminal; run awsp again\n",
+      );
     } finally {
       fake.options.lifetime = undefined;
+      sb.writeConfig(config);
     }
   });
 });
