@@ -107,12 +107,15 @@ function writeEntry(dir: string, file: string, entry: Entry): void {
 }
 
 export class SessionCache {
+  private folder: string | null | undefined;
+
   private constructor(
-    private readonly dir: string | null,
+    private readonly env: Env,
+    private readonly enabled: boolean,
     private readonly context: object,
   ) {}
 
-  /** The cache for this environment; a disabled one with --no-cache or an untrustworthy folder (said once). */
+  /** The cache for this environment; off with --no-cache. The folder is checked on first use. */
   static open(env: Env, enabled: boolean): SessionCache {
     const paths = awsPaths(env);
     // Everything outside the profile that changes where credentials come from.
@@ -122,33 +125,38 @@ export class SessionCache {
       credentials: resolve(paths.credentials),
       endpoints: ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'AWS_USE_FIPS_ENDPOINT'].map((n) => env[n] ?? null),
     };
-    if (!enabled) return new SessionCache(null, context);
-    const dir = sessionsFolder(env);
+    return new SessionCache(env, enabled, context);
+  }
+
+  /** The folder, or null when the cache is off or the folder cannot be trusted (said once). */
+  private get dir(): string | null {
+    if (this.folder !== undefined) return this.folder;
+    this.folder = null;
+    if (!this.enabled) return null;
+    const dir = sessionsFolder(this.env);
     if (dir === null) {
       sayOnce('neither HOME nor XDG_CACHE_HOME says where');
-      return new SessionCache(null, context);
+      return null;
     }
     const problem = privateFolderProblem(dir);
     if (problem !== null) {
       sayOnce(problem);
-      return new SessionCache(null, context);
+      return null;
     }
-    return new SessionCache(dir, context);
+    this.folder = dir;
+    return dir;
   }
 
-  get enabled(): boolean {
-    return this.dir !== null;
-  }
-
-  private file(key: object): string {
+  private file(dir: string, key: object): string {
     const hash = createHash('sha256').update(JSON.stringify([this.context, key])).digest('hex');
-    return join(this.dir!, `${hash}.json`);
+    return join(dir, `${hash}.json`);
   }
 
   /** Fresh credentials stored under KEY; null when there are none (or the cache is off). PROFILES are added to the entry's names. */
   get(key: object, profiles: readonly string[]): Cached | null {
-    if (this.dir === null) return null;
-    const file = this.file(key);
+    const dir = this.dir;
+    if (dir === null) return null;
+    const file = this.file(dir, key);
     const e = readEntry(file);
     if (!e) return null;
     const expiration = new Date(e.expiration);
@@ -158,7 +166,7 @@ export class SessionCache {
     const more = profiles.filter((p) => !e.profiles.includes(p));
     if (more.length > 0) {
       try {
-        writeEntry(this.dir, file, { ...e, profiles: [...e.profiles, ...more] });
+        writeEntry(dir, file, { ...e, profiles: [...e.profiles, ...more] });
       } catch {
         /* only `awsp forget` of the new name misses it */
       }
@@ -169,7 +177,9 @@ export class SessionCache {
   /** Stores credentials that expire; best effort (a failure costs a call to AWS next time). */
   put(key: object, kind: string, profiles: readonly string[], value: Cached): void {
     const c = value.credentials;
-    if (this.dir === null || c.expiration === undefined || !isFresh(c)) return;
+    if (c.expiration === undefined || !isFresh(c)) return;
+    const dir = this.dir;
+    if (dir === null) return;
     const entry: Entry = {
       version: VERSION,
       kind,
@@ -181,10 +191,10 @@ export class SessionCache {
       ...(value.accountId !== undefined && { accountId: value.accountId }),
     };
     try {
-      prune(this.dir);
-      writeEntry(this.dir, this.file(key), entry);
+      prune(dir);
+      writeEntry(dir, this.file(dir, key), entry);
     } catch (e) {
-      sayOnce(`cannot write in ${this.dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      sayOnce(`cannot write in ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
 }

@@ -2,7 +2,7 @@
 // misses; the folder and files are the user's alone, else unused (said once); --no-cache and
 // awsp forget; MFA once per working day (GetSessionToken with the code, roles assumed from it).
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { fakeAwsSandbox, processCommand, roleArn } from '../helpers/aws-files.js';
