@@ -7,6 +7,6 @@ export function forgetCommand(a: Parsed, env: Env): Promise<number> {
   const profile = a.args[0];
   const n = forgetSessions(env, profile);
   const what = `${n === 0 ? 'no' : n} cached session${n === 1 ? '' : 's'}`;
-  warn(profile === undefined ? `removed ${what}` : `removed ${what} of ${show(profile)} and its sources`);
+  warn(profile === undefined ? `removed ${what}` : `removed ${what} that ${show(profile)} took part in`);
   return Promise.resolve(0);
 }

@@ -206,7 +206,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'forget',
-    summary: 'remove cached sessions (every one, or those of PROFILE and its sources)',
+    summary: 'remove cached sessions: every one, or those PROFILE took part in',
     args: [PROFILE_ARG],
     options: [],
     route: 'run',

@@ -182,10 +182,10 @@ describe('session cache', () => {
     assert.equal(readdirSync(sessions()).length, 4);
     const f = await awspAsync(sb, ['forget', 'role2']);
     assert.equal(f.code, 0, dump(f));
-    assert.equal(f.stderr, "awsp: removed 1 cached session of 'role2' and its sources\n");
+    assert.equal(f.stderr, "awsp: removed 1 cached session that 'role2' took part in\n");
     assert.deepEqual((await counted(['exports', 'role2', '--format', 'json'])).calls, ['AssumeRole'], 'role2 again, from the kept role');
     // base is the source of role and role2, and has its own session.
-    assert.equal((await awspAsync(sb, ['forget', 'base'])).stderr, "awsp: removed 3 cached sessions of 'base' and its sources\n");
+    assert.equal((await awspAsync(sb, ['forget', 'base'])).stderr, "awsp: removed 3 cached sessions that 'base' took part in\n");
     assert.deepEqual((await counted(['exports', 'sso-new', '--format', 'json'])).calls, []);
     assert.equal((await awspAsync(sb, ['forget'])).stderr, 'awsp: removed 1 cached session\n');
     assert.deepEqual(readdirSync(sessions()), []);
@@ -227,7 +227,7 @@ describe('MFA once per working day', () => {
       [['AssumeRole', roleArn('b'), 'ASIASESSIONN']],
     );
     // Forgetting mfa-b drops the MFA session it used: mfa-a keeps its role for now, mfa-b asks again.
-    assert.equal((await awspAsync(sb, ['forget', 'mfa-b'])).stderr, "awsp: removed 2 cached sessions of 'mfa-b' and its sources\n");
+    assert.equal((await awspAsync(sb, ['forget', 'mfa-b'])).stderr, "awsp: removed 2 cached sessions that 'mfa-b' took part in\n");
     assert.deepEqual((await onTty(`exec mfa-a ${print}`, '')).calls, []);
     const again = await onTty(`exec mfa-b ${print}`, '123456\n');
     assert.equal(again.stderr, `awsp: MFA code for ${MFA}: `);
