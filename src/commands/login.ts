@@ -4,6 +4,7 @@ import { isoTime } from '../formats.js';
 import { chooseTarget, targetName } from '../sso/config.js';
 import { login } from '../sso/login.js';
 import { portalLogout } from '../sso/portal.js';
+import { forgetSessions } from '../sessions/cache.js';
 import { readToken, registrationKey, removeCacheFile, ssoCacheDir, tokenKey } from '../sso/tokens.js';
 import { parse, type Parsed } from './parse.js';
 import { findCommand } from './table.js';
@@ -36,6 +37,10 @@ export async function logoutCommand(a: Parsed, env: Env): Promise<number> {
   const failed = Date.parse(token.expiresAt) > Date.now() ? await portalLogout(t, token.accessToken) : null;
   removeCacheFile(dir, tokenKey(t));
   removeCacheFile(dir, registrationKey(t));
+  // Credentials awsp obtained through this sign-in (SSO roles, roles assumed from them) go too.
+  const { set } = readProfiles(env, { keepCache: true });
+  const users = set.profiles.filter((p) => (t.session !== null ? p.options.get('sso_session') === t.session : p.options.get('sso_start_url') === t.startUrl));
+  forgetSessions(env, users.map((p) => p.name));
   warn(`signed out of ${targetName(t)}${failed ? `; the local token is removed, but IAM Identity Center was not told: ${failed}` : ''}`);
   return 0;
 }

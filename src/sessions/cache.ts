@@ -214,26 +214,28 @@ function prune(dir: string): void {
 }
 
 /**
- * Removes cached sessions: every one, or those PROFILE was part of (as the profile asked for, or a
- * source in its chain). Returns how many. For `awsp forget` and `awsp logout`.
+ * Removes cached sessions: every one, or those PROFILES (one name or several) took part in (as
+ * the profile asked for, or a source in its chain). Returns how many. For `awsp forget` and
+ * `awsp logout`.
  */
-export function forgetSessions(env: Env, profile?: string): number {
+export function forgetSessions(env: Env, profiles?: string | readonly string[]): number {
+  const wanted = typeof profiles === 'string' ? [profiles] : profiles;
   const dir = sessionsFolder(env);
   if (dir === null) return 0;
-  let names: string[];
+  let files: string[];
   try {
-    names = readdirSync(dir);
+    files = readdirSync(dir);
   } catch {
     return 0;
   }
   let removed = 0;
-  for (const name of names) {
+  for (const name of files) {
     const file = join(dir, name);
-    if (profile !== undefined) {
+    if (wanted !== undefined) {
       if (!name.endsWith('.json')) continue;
       const e = readEntry(file);
       // An entry awsp cannot read is no use to anyone: a full forget removes it, a targeted one leaves it.
-      if (!e || !e.profiles.includes(profile)) continue;
+      if (!e || !e.profiles.some((p) => wanted.includes(p))) continue;
     }
     try {
       unlinkSync(file);
