@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { fakeAwsSandbox, processCommand, roleArn } from '../helpers/aws-files.js';
+import { fakeAwsSandbox, processCommand, roleArn, writeSsoToken } from '../helpers/aws-files.js';
 import type { FakeAws } from '../helpers/fakeaws.js';
-import { dump, type Result, type Sandbox } from '../helpers/sandbox.js';
-import { awspAsync, spawnAsync } from '../helpers/spawn.js';
+import { dump, type Result, type Sandbox, SHELLS } from '../helpers/sandbox.js';
+import { awspAsync, runAsync, spawnAsync } from '../helpers/spawn.js';
 
 let fake: FakeAws;
 let sb: Sandbox;
@@ -193,6 +193,17 @@ describe('session cache', () => {
   });
 });
 
+test('awsp logout of an SSO session removes what was obtained through it, and nothing else', async () => {
+  for (const p of ['sso-new', 'sso-role', 'sso-legacy', 'base']) assert.equal((await counted(['exports', p, '--format', 'json'])).r.code, 0, p);
+  const kinds = () => readdirSync(sessions()).map((f) => (JSON.parse(readFileSync(join(sessions(), f), 'utf8')) as { kind: string; profiles: string[] }).profiles.join('<')).sort();
+  assert.deepEqual(kinds(), ['base', 'sso-legacy', 'sso-new', 'sso-role<sso-new']);
+  // The fake portal knows no logout: awsp says IAM Identity Center was not told, and signs out here anyway.
+  const r = await awspAsync(sb, ['logout', '--sso-session', 'corp']);
+  assert.equal(r.code, 0, dump(r));
+  assert.deepEqual(kinds(), ['base', 'sso-legacy']);
+  writeSsoToken(sb, 'corp', 'tok-corp', new Date(Date.now() + 3600_000), { region: 'eu-west-1', startUrl: 'https://corp.example/start' });
+});
+
 describe('MFA once per working day', () => {
   // `script` runs awsp on a pseudo-terminal: the prompt goes to it, the code is typed there.
   const onTty = async (args: string, typed: string) => {
@@ -245,5 +256,14 @@ describe('MFA once per working day', () => {
       ],
     );
     assert.match(r.stderr, /awsp: 'mfa-a' is assumed with temporary credentials \(role chaining\), which AWS allows 1 hour at most: asking for 3600 s, not the 43200 s of --duration\n/);
+  });
+});
+
+describe('through the shell function', () => {
+  test('forget and serve run the program in bash, zsh and fish (they are commands, not profiles)', async () => {
+    for (const shell of SHELLS) {
+      const r = await runAsync(shell, sb, 'awsp forget; awsp serve --port 0', { strict: shell !== 'fish' });
+      assert.match(r.stderr, /^awsp: removed (no|\d+) cached sessions?\nawsp: --port takes a port number from 1 to 65535, not "0"; see awsp serve --help\n$/, `${shell}: ${dump(r)}`);
+    }
   });
 });
