@@ -38,7 +38,7 @@ export async function logoutCommand(a: Parsed, env: Env): Promise<number> {
   removeCacheFile(dir, tokenKey(t));
   removeCacheFile(dir, registrationKey(t));
   // Credentials awsp obtained through this sign-in (SSO roles, roles assumed from them) go too.
-  const { set } = readProfiles(env, { keepCache: true });
+  const { set } = readProfiles(env, { quiet: true });
   const users = set.profiles.filter((p) => (t.session !== null ? p.options.get('sso_session') === t.session : p.options.get('sso_start_url') === t.startUrl));
   forgetSessions(env, users.map((p) => p.name));
   warn(`signed out of ${targetName(t)}${failed ? `; the local token is removed, but IAM Identity Center was not told: ${failed}` : ''}`);

@@ -48,7 +48,7 @@ export async function serveCommand(a: Parsed, env: Env): Promise<number> {
   }
   const resolver = createResolver(opts, env);
   const first = await resolver.resolve();
-  const shadow = defaultProfileShadows(readProfiles(env, { keepCache: true }).set);
+  const shadow = defaultProfileShadows(readProfiles(env, { quiet: true }).set);
   if (shadow) warn(`${shadow}: a client that can read this config must set AWS_PROFILE to a profile without them`);
 
   const served = (r: typeof first) => (r.accountId !== undefined ? { credentials: r.credentials, accountId: r.accountId } : { credentials: r.credentials });

@@ -6,6 +6,7 @@ import { shlexSplit } from '../config/shlex.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import type { Credentials } from '../formats.js';
+import { escapeText } from '../text.js';
 
 export interface ProcessResult {
   credentials: Credentials;
@@ -13,18 +14,14 @@ export interface ProcessResult {
 }
 
 /** Several lines of another program's output as one line, with control and bidi characters made visible. */
-export function oneLine(s: string): string {
-  return s
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .join(' | ')
-    .replace(
-      // eslint-disable-next-line no-control-regex
-      /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-      (c) => (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-    );
-}
+export const oneLine = (s: string): string =>
+  escapeText(
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .join(' | '),
+  );
 
 export async function runCredentialProcess(profile: string, command: string): Promise<ProcessResult> {
   const who = `credential_process of profile ${show(profile)}`;

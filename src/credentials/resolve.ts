@@ -74,11 +74,14 @@ export interface Resolver {
 export function createResolver(opts: CredentialOptions, env: Env): Resolver {
   const keys = prepareProcessEnv(opts.profile);
   const warned = new Set<string>();
+  let first = true;
   const resolver: Resolver = {
     profile: opts.profile,
     interactive: true,
     async resolve() {
-      const { set } = readProfiles(env, { keepCache: true });
+      // The files' warnings once, not again at every refresh of a server.
+      const { set } = readProfiles(env, { quiet: !first });
+      first = false;
       const profile = findProfile(set, opts.profile);
       const plan = planProfile(set, opts.profile);
       const known = new Map(set.profiles.map((p) => [p.name, p]));

@@ -21,7 +21,7 @@ export function defaultProfileShadows(set: ProfileSet): string | null {
 
 /** Starts the endpoint and points CHILD_ENV at it (no keys, nothing that would be read before it). */
 export async function serveChild(resolver: Resolver, first: Resolved, env: Env, childEnv: Env): Promise<Endpoint> {
-  const shadow = defaultProfileShadows(readProfiles(env, { keepCache: true }).set);
+  const shadow = defaultProfileShadows(readProfiles(env, { quiet: true }).set);
   if (shadow) throw new UserError(`${shadow}; use awsp exec without --server, or move those settings out of [default]`);
   const endpoint = await startEndpoint(
     async () => {

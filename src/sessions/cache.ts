@@ -12,7 +12,8 @@
 // Each entry names the profiles it came from, for `awsp forget PROFILE`.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { cacheFolder } from '../cache.js';
 import { awsPaths } from '../config/paths.js';
 import { type Env, warn } from '../context.js';
 import type { Credentials } from '../formats.js';
@@ -42,11 +43,10 @@ interface Entry {
   accountId?: string;
 }
 
-/** The folder, or null without a home for it (no HOME and no absolute XDG_CACHE_HOME). */
+/** The folder, beside the names cache; null without a home for it (no absolute XDG_CACHE_HOME or HOME). */
 export function sessionsFolder(env: Env): string | null {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, '.cache') : null;
-  return base === null ? null : join(base, 'awsp', 'sessions');
+  const awsp = cacheFolder(env);
+  return awsp === null ? null : join(awsp, 'sessions');
 }
 
 let warned = false;
@@ -71,7 +71,7 @@ function readEntry(file: string): Entry | null {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== (process.getuid?.() ?? -1) || (st.mode & 0o077) !== 0) return null;
+    if (!st.isFile() || st.uid !== (process.geteuid?.() ?? -1) || (st.mode & 0o077) !== 0) return null;
     const e = JSON.parse(readFileSync(fd, 'utf8')) as Partial<Entry>;
     const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
     if (e.version !== VERSION || !str(e.accessKeyId) || !str(e.secretAccessKey) || !str(e.expiration) || !Array.isArray(e.profiles)) return null;

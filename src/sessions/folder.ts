@@ -5,11 +5,20 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const uid = (): number => process.getuid?.() ?? -1;
+const uid = (): number => process.geteuid?.() ?? -1;
 
 /** Why DIR (and its parent) cannot be trusted with secrets, or null when it can. Creates them 0700 when missing. */
 export function privateFolderProblem(dir: string): string | null {
   const parent = dirname(dir);
+  // Never inside another user's folder: root with a user's HOME would leave folders there that
+  // the user can no longer use.
+  let existing = dir;
+  for (let st = lstatSync(existing, { throwIfNoEntry: false }); !st; st = lstatSync(existing, { throwIfNoEntry: false })) {
+    if (dirname(existing) === existing) break;
+    existing = dirname(existing);
+  }
+  const owner = lstatSync(existing, { throwIfNoEntry: false })?.uid;
+  if (existing !== dir && owner !== undefined && owner !== uid()) return `${existing} belongs to another user (uid ${owner})`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {

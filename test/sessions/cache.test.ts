@@ -246,7 +246,7 @@ describe('MFA once per working day', () => {
   });
 
   test('--mfa-duration sets the MFA session; --duration over an hour is capped, and said', async () => {
-    const r = await onTty('exports mfa-a --format json --mfa-duration 36h --duration 12h', '123456\n');
+    const r = await onTty('exports mfa-a --format json --reveal --mfa-duration 36h --duration 12h', '123456\n');
     assert.equal(r.code, 0, dump(r));
     assert.deepEqual(
       r.calls.map((q) => [q.action, q.params.DurationSeconds]),
