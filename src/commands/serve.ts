@@ -17,13 +17,13 @@ import type { Parsed } from './parse.js';
 /** Writes TEXT to FILE as a new 0600 file put in place with a rename (a symlink there is replaced, not followed). */
 function writePrivate(file: string, text: string): void {
   const st = lstatSync(file, { throwIfNoEntry: false });
-  if (st && !st.isFile() && !st.isSymbolicLink()) throw new UserError(`--write-env ${show(file)} is not a regular file`);
+  if (st && !st.isFile() && !st.isSymbolicLink()) throw new UserError(`--env-file ${show(file)} is not a regular file`);
   const tmp = join(dirname(file), `.${basename(file)}.awsp-${process.pid}.tmp`);
   let fd: number;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (e) {
-    throw new UserError(`cannot write --write-env ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UserError(`cannot write --env-file ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
     writeSync(fd, text);
@@ -35,7 +35,7 @@ function writePrivate(file: string, text: string): void {
     } catch {
       /* never created */
     }
-    throw new UserError(`cannot write --write-env ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UserError(`cannot write --env-file ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
@@ -44,7 +44,7 @@ export async function serveCommand(a: Parsed, env: Env): Promise<number> {
   const format = (opts.format ?? (opts.envFile !== null ? 'env' : currentShell(env).name)) as Exclude<Format, 'process'>;
   // The token is as good as the keys while the server runs: the terminal rule of `awsp exports`.
   if (opts.envFile === null && stdoutIsTerminal() && !opts.reveal) {
-    throw new UserError('not printing the endpoint token onto the terminal; write it to a file with --write-env FILE (0600), or add --reveal');
+    throw new UserError('not printing the endpoint token onto the terminal; write it to a file with --env-file FILE (0600), or add --reveal');
   }
   const resolver = createResolver(opts, env);
   const first = await resolver.resolve();

@@ -192,8 +192,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { long: 'port', short: 'p', value: 'text', meta: 'PORT', summary: 'the port to listen on (default: any free one)' },
       { long: 'format', short: 'f', value: 'format', meta: 'FORMAT', summary: `how to print the variables: ${FORMATS.filter((f) => f !== 'process').join(', ')} (default: this shell)` },
-      // Not --env-file: Node 20 takes that from anywhere before `--` on its own command line.
-      { long: 'write-env', value: 'file', meta: 'FILE', summary: 'write the variables to FILE (0600; env format unless --format) instead of printing them' },
+      { long: 'env-file', value: 'file', meta: 'FILE', summary: 'write the variables to FILE (0600; env format unless --format) instead of printing them' },
       { long: 'reveal', summary: 'print the variables onto a terminal too (the token is a secret)' },
       DURATION,
       LOGIN,
@@ -201,7 +200,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       MFA_DURATION,
     ],
     route: 'run',
-    examples: ['awsp serve prod --write-env ~/.cache/prod.env', 'docker run --network host --env-file ~/.cache/prod.env amazon/aws-cli sts get-caller-identity'],
+    examples: ['awsp serve prod --env-file ~/.cache/prod.env', 'docker run --network host --env-file ~/.cache/prod.env amazon/aws-cli sts get-caller-identity'],
     run: async (a, env) => (await import('./serve.js')).serveCommand(a, env),
   },
   {

@@ -69,7 +69,7 @@ describe('awsp exec', () => {
 
   /** Starts `awsp exec temp -- sh -c SCRIPT` in its own process group and waits for "ready". */
   async function execReady(script: string) {
-    const child = spawn(process.execPath, [AWSP_BIN, 'exec', 'temp', '--', 'sh', '-c', `${script}; echo ready; while :; do sleep 0.05; done`], {
+    const child = spawn(AWSP_BIN, ['exec', 'temp', '--', 'sh', '-c', `${script}; echo ready; while :; do sleep 0.05; done`], {
       cwd: sb.dir,
       env: sb.env,
       detached: true,

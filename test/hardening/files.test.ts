@@ -230,8 +230,8 @@ function runCase(t: { diagnostic(m: string): void }, c: Case): void {
           const names = lines(list.stdout);
           assert.equal(names.length, 400_000, label);
           assert.equal(names[399_999], 'p399999', label);
+          // Reported, not asserted: speed is the bench's job, and a busy machine is no failure.
           t.diagnostic(`50 MB config: awsp list took ${elapsed} ms for 400,000 profiles`);
-          assert.ok(elapsed < 20_000, `${label}: awsp list took ${elapsed} ms`);
         } else {
           assert.deepEqual(lines(list.stdout), c.names, `${label}: list`);
         }

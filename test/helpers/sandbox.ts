@@ -108,7 +108,7 @@ export function run(
 
 /** Runs the awsp binary directly (no shell integration). */
 export function awsp(sb: Sandbox, args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Result {
-  const r = spawnSync(process.execPath, [AWSP_BIN, ...args], {
+  const r = spawnSync(AWSP_BIN, args, {
     cwd: sb.dir,
     env: { ...sb.env, ...opts.env },
     input: opts.input ?? '',

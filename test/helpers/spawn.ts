@@ -42,5 +42,5 @@ export function runAsync(
 
 /** `awsp`, without blocking the test process. */
 export function awspAsync(sb: Sandbox, args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): Promise<Result> {
-  return spawnAsync(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });
+  return spawnAsync(AWSP_BIN, args, { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });
 }

@@ -48,7 +48,7 @@ const listening = (port: number): string[] =>
 
 /** Starts awsp (exec --server, or serve) detached, and waits until its first stdout line is there. */
 async function startAwsp(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(AWSP_BIN, args, { cwd: sb.dir, env: { ...sb.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
   const io = { out: '', err: '' };
   child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
@@ -249,7 +249,7 @@ describe('awsp serve', () => {
     assert.deepEqual(listening(Number(new URL(v.AWS_CONTAINER_CREDENTIALS_FULL_URI!).port)), []);
   });
 
-  test('--write-env writes a 0600 file (removed at the end); --port; a port in use; the terminal rule', async () => {
+  test('--env-file writes a 0600 file (removed at the end); --port; a port in use; the terminal rule', async () => {
     const file = join(sb.dir, 'serve.env');
     const free = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
@@ -257,7 +257,7 @@ describe('awsp serve', () => {
         s.close(() => resolve(p));
       });
     });
-    const { child, io, closed } = await startAwspQuiet(['serve', 'temp', '--write-env', file, '--port', String(free)]);
+    const { child, io, closed } = await startAwspQuiet(['serve', 'temp', '--env-file', file, '--port', String(free)]);
     assert.equal(io.out, '');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const v = vars(readFileSync(file, 'utf8'));
@@ -271,14 +271,14 @@ describe('awsp serve', () => {
     assert.equal(existsSync(file), false, 'the file with the dead token is gone');
     // On a terminal: no token without --reveal.
     const tty = await spawnAsync('script', ['-qec', `awsp serve temp 2>&1`, '/dev/null'], { cwd: sb.dir, env: sb.env, timeout: 20_000 });
-    assert.match(tty.stdout, /^awsp: not printing the endpoint token onto the terminal; write it to a file with --write-env FILE \(0600\), or add --reveal\r?\n$/);
+    assert.match(tty.stdout, /^awsp: not printing the endpoint token onto the terminal; write it to a file with --env-file FILE \(0600\), or add --reveal\r?\n$/);
     const badPort = await awspAsync(sb, ['serve', 'temp', '--port', '70000']);
     assert.equal(badPort.code, 2, dump(badPort));
   });
 
-  /** serve with --write-env prints nothing on stdout: wait for its stderr line instead. */
+  /** serve with --env-file prints nothing on stdout: wait for its stderr line instead. */
   async function startAwspQuiet(args: string[]) {
-    const child = spawn(process.execPath, [AWSP_BIN, ...args], { cwd: sb.dir, env: sb.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(AWSP_BIN, args, { cwd: sb.dir, env: sb.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
     const io = { out: '', err: '' };
     child.stdout.on('data', (d: Buffer) => (io.out += d.toString()));
