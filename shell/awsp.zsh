@@ -184,6 +184,12 @@ function awsp {
         (init|list|status|exports|exec|serve|forget|login|logout|sso|help|-h|--help|-V|--version)
             AWSP_SHELL=zsh \command awsp "$@"
             ;;
+        (pick|-i)
+            # The list is drawn on /dev/tty; stdout carries only the switch, as for __switch.
+            \builtin local code
+            code="$(AWSP_SHELL=zsh \command awsp "$@")" || \builtin return
+            \builtin eval "$code"
+            ;;
         (*)
             __awsp_switch "$@"
             ;;

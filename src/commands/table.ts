@@ -50,6 +50,8 @@ export type ShellRoute = 'run' | 'eval' | 'switch';
 
 export interface CommandSpec {
   readonly name: string;
+  /** Other words that run it (`awsp -i` is `awsp pick`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly options: readonly OptionSpec[];
@@ -213,6 +215,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (a, env) => (await import('./forget.js')).forgetCommand(a, env),
   },
   {
+    name: 'pick',
+    aliases: ['-i'],
+    summary: 'choose a profile from a list on the terminal and switch to it (also: awsp -i)',
+    args: [{ name: 'QUERY', kind: 'text', optional: true }],
+    options: [REGION, { long: 'no-color', summary: 'no colors (also when NO_COLOR is set)' }],
+    route: 'eval',
+    examples: ['awsp pick', 'awsp pick prod', 'AWSP_PICKER=fzf awsp -i'],
+    run: async (a, env) => (await import('./pick.js')).pickCommand(a, env),
+  },
+  {
     name: 'init',
     summary: 'print the shell integration',
     args: [{ name: 'SHELL', kind: 'shell' }],
@@ -261,7 +273,7 @@ export const TOP_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name) === true);
 }
 
 /** The command that `awsp PROFILE …` means. */

@@ -1,0 +1,41 @@
+// `awsp pick [QUERY]` (and `awsp -i`): choose a profile from a list on the terminal, then switch
+// exactly as `awsp NAME` does: the shell function evaluates what this prints on stdout, which is
+// what `awsp __switch NAME` prints.
+import { type Env, readProfiles, warn } from '../context.js';
+import { UserError } from '../errors.js';
+import { stdoutIsTerminal } from '../output.js';
+import { findFzf, pickWithFzf } from '../pick/fzf.js';
+import { pickInTerminal } from '../pick/picker.js';
+import { profileRow } from '../pick/rows.js';
+import { notLoaded, switchCommand } from './switch.js';
+import { parse, type Parsed } from './parse.js';
+import { SWITCH } from './table.js';
+
+/** What Esc and Ctrl-C exit with: the shell's status for an interrupted command. */
+export const CANCELLED = 130;
+
+export async function pickCommand(a: Parsed, env: Env): Promise<number> {
+  // A JavaScript listener keeps Node from opening its inspector on SIGUSR1 while the list is up.
+  process.on('SIGUSR1', () => {});
+  // Run as a program, what it prints would go to the terminal instead of into the shell.
+  if (stdoutIsTerminal()) throw notLoaded(env);
+  const color = !a.flag('no-color') && !env.NO_COLOR;
+  const { set } = readProfiles(env);
+  if (set.profiles.length === 0) throw new UserError(`no profiles in ${set.config.path} or ${set.credentials.path}`);
+  const rows = set.profiles.map((p) => profileRow(p, env.AWS_PROFILE));
+  const query = a.args[0] ?? '';
+
+  let chosen: number | null;
+  const picker = env.AWSP_PICKER ?? '';
+  const fzf = picker === 'fzf' ? findFzf(env) : null;
+  if (picker === 'fzf' && fzf === null) warn('AWSP_PICKER=fzf, but there is no fzf on PATH; using the list of awsp itself');
+  else if (picker !== '' && picker !== 'fzf' && picker !== 'awsp') warn(`AWSP_PICKER=${JSON.stringify(picker)} is not fzf or awsp; using the list of awsp itself`);
+  if (fzf !== null) chosen = pickWithFzf(fzf, rows, query, color);
+  else chosen = await pickInTerminal(rows, query, color);
+  if (chosen === null) return CANCELLED;
+
+  // The same validation and output as `awsp NAME`: the files are read again, since they may
+  // have changed while the list was up.
+  const region = a.value('region');
+  return switchCommand(parse(SWITCH, [...(region === undefined ? [] : [`--region=${region}`]), '--', rows[chosen]!.name]), env);
+}
