@@ -174,7 +174,7 @@ awsp() {
             __awsp_clear unset
             \builtin unset -v AWS_PROFILE
             ;;
-        init | list | status | exports | exec | serve | forget | login | logout | sso | help | -h | --help | -V | --version)
+        init | list | status | exports | exec | serve | forget | login | logout | sso | console | help | -h | --help | -V | --version)
             AWSP_SHELL=bash \command awsp "$@"
             ;;
         pick | -i)

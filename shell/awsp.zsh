@@ -181,7 +181,7 @@ function awsp {
             __awsp_clear unset
             \builtin unset AWS_PROFILE
             ;;
-        (init|list|status|exports|exec|serve|forget|login|logout|sso|help|-h|--help|-V|--version)
+        (init|list|status|exports|exec|serve|forget|login|logout|sso|console|help|-h|--help|-V|--version)
             AWSP_SHELL=zsh \command awsp "$@"
             ;;
         (pick|-i)

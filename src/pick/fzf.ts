@@ -4,7 +4,8 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Env } from '../context.js';
-import { type Row, textWidth, visible } from './rows.js';
+import type { Row } from './rows.js';
+import { textWidth, visible } from './text.js';
 
 /** fzf's path on PATH, or null. */
 export function findFzf(env: Env): string | null {

@@ -1,7 +1,8 @@
 // The picker's screen and keys, as pure functions: a state and a terminal size in, the text of
 // one frame out; bytes from the terminal in, keys out. src/pick/picker.ts does the I/O.
 import { extraPositions, Matcher, namePositions, terms } from './fuzzy.js';
-import { charWidth, type Row, textWidth, visibleChar } from './rows.js';
+import type { Row } from './rows.js';
+import { charWidth, textWidth, visibleChar } from './text.js';
 
 type Action = 'up' | 'down' | 'pageup' | 'pagedown' | 'first' | 'last' | 'enter' | 'cancel' | 'eof' | 'backspace' | 'clear' | 'word' | 'redraw';
 

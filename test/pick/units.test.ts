@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { candidate, Matcher, score, terms } from '../../src/pick/fuzzy.js';
-import { type Row, textWidth, visible } from '../../src/pick/rows.js';
+import type { Row } from '../../src/pick/rows.js';
+import { textWidth, visible } from '../../src/pick/text.js';
 import { decodeKeys, initialState, measure, press, render, scroll, type View } from '../../src/pick/ui.js';
 
 const row = (name: string, account = '', role = '', active = false): Row => ({
