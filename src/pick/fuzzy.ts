@@ -29,16 +29,17 @@ const BONUS_CONSECUTIVE = 5;
 const EXTRA_PENALTY = 24;
 const NO_MATCH = -1e9;
 
-const isWordStart = (text: string, i: number): number => {
+/** Letters and digits continue a word; anything else ends one. */
+const isAlnum = (x: number): boolean => (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || x > 127;
+
+function isWordStart(text: string, i: number): number {
   if (i === 0) return BONUS_START;
   const prev = text.charCodeAt(i - 1);
+  if (!isAlnum(prev)) return BONUS_WORD;
   const c = text.charCodeAt(i);
-  // Letters and digits continue a word; anything else ends one.
-  const alnum = (x: number) => (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || x > 127;
-  if (!alnum(prev)) return BONUS_WORD;
   if (prev >= 97 && prev <= 122 && c >= 65 && c <= 90) return BONUS_CAMEL;
   return 0;
-};
+}
 
 /**
  * Where `term` (lower case) matches `lower` (the lower-cased `text`): the shortest window that
@@ -57,7 +58,8 @@ function matchOne(term: string, text: string, lower: string, positions?: number[
   // Backward from there: the latest start, so the window is as tight as greed allows.
   let start = at;
   for (let k = n - 1; k >= 0; k--) {
-    while (lower[start] !== term[k]) start--;
+    const c = term.charCodeAt(k);
+    while (lower.charCodeAt(start) !== c) start--;
     if (k > 0) start--;
   }
   let score = 0;
@@ -66,14 +68,16 @@ function matchOne(term: string, text: string, lower: string, positions?: number[
   // A run of consecutive matches keeps the bonus of where it started: `prod` in `acme-prod`
   // scores as a word, above `p-r-o-d` spread over four.
   let runBonus = -1;
+  let want = term.charCodeAt(0);
   for (let i = start; i <= at && k < n; i++) {
-    if (lower[i] === term[k]) {
+    if (lower.charCodeAt(i) === want) {
       const own = isWordStart(text, i);
       const bonus = runBonus < 0 ? own : Math.max(own, runBonus, BONUS_CONSECUTIVE);
       if (runBonus < 0) runBonus = own;
       score += MATCH + (k === 0 ? 2 * bonus : bonus);
-      positions?.push(i);
+      if (positions !== undefined) positions.push(i);
       k++;
+      if (k < n) want = term.charCodeAt(k);
       gap = 0;
     } else {
       score += gap === 0 ? GAP_START : GAP_EXTEND;
@@ -123,6 +127,11 @@ export function extraPositions(c: Candidate, ts: readonly string[]): Set<number>
   return out;
 }
 
+// Sort keys: scores are integers, held within ±2^20 (a typed term of 1,000 characters scores
+// under 2^16), names are cut at 255 for the tiebreak, and up to 2^22 profiles: under 2^53 in all.
+const SCORE_CEILING = 2 ** 20;
+const INDEX_LIMIT = 2 ** 22;
+
 /**
  * Filters and ranks. Keeps the last query's answer, so a query that extends it (one more
  * character typed) only scores what already matched.
@@ -147,20 +156,41 @@ export class Matcher {
     // Each old term is the start of the new term in its place: what matches now matched before.
     const old = terms(this.lastQuery);
     const narrowing = old.length > 0 && old.length <= ts.length && old.every((t, i) => ts[i]!.startsWith(t));
-    const pool = narrowing ? this.lastMatches : Int32Array.from(all.keys());
-    const idx: number[] = [];
-    const scores = new Float64Array(all.length);
-    for (let j = 0; j < pool.length; j++) {
-      const i = pool[j]!;
-      const s = score(all[i]!, ts);
-      if (s !== null) {
-        idx.push(i);
-        scores[i] = s;
-      }
+    const pool = narrowing ? this.lastMatches : null;
+    const count = pool === null ? all.length : pool.length;
+    // One number per match orders it (score, then name length, then index), so the sort is
+    // the typed array's own numeric one, with no comparator to call.
+    const keys = new Float64Array(count);
+    let found = 0;
+    for (let j = 0; j < count; j++) {
+      const i = pool === null ? j : pool[j]!;
+      const c = all[i]!;
+      const s = score(c, ts);
+      if (s !== null) keys[found++] = ((SCORE_CEILING - Math.max(1 - SCORE_CEILING, Math.min(SCORE_CEILING - 1, s))) * 256 + Math.min(c.name.length, 255)) * INDEX_LIMIT + i;
     }
-    idx.sort((a, b) => scores[b]! - scores[a]! || all[a]!.name.length - all[b]!.name.length || a - b);
+    const sorted = keys.subarray(0, found).sort();
+    const out = new Int32Array(found);
+    for (let j = 0; j < found; j++) out[j] = sorted[j]! % INDEX_LIMIT;
     this.lastQuery = query;
-    this.lastMatches = Int32Array.from(idx);
-    return this.lastMatches;
+    this.lastMatches = out;
+    return out;
+  }
+}
+
+/**
+ * Runs the matcher over some of the items, so that V8 has compiled and optimized it for their
+ * shape before the first key: the picker calls it once the list is drawn, while the user reads
+ * it. Without it the first keys at 10,000 profiles take several frames. Queries are made of the
+ * items' own letters, some matching names, some only account ids or roles, some nothing.
+ */
+export function warmUp(items: readonly Candidate[]): void {
+  const some = items.slice(0, 2000);
+  if (some.length === 0) return;
+  const m = new Matcher(some);
+  const name = some[0]!.nameLower;
+  const extra = some[some.length - 1]!.extraLower.trim();
+  for (const q of [name.slice(0, 1), name.slice(0, 2), name.slice(0, 3), extra.slice(0, 2), `${name.slice(0, 1)} ${extra.slice(-1)}`, '\u{10ffff}', name.slice(-2), '']) {
+    m.filter(q);
+    m.filter(q);
   }
 }

@@ -1,15 +1,20 @@
 // awsp's own picker: draws the list on the terminal and answers keys until one is chosen.
-import { Matcher } from './fuzzy.js';
+import { Matcher, warmUp } from './fuzzy.js';
 import type { Row } from './rows.js';
 import { openTerminal } from './terminal.js';
 import { decodeKeys, initialState, measure, press, render, scroll, type View } from './ui.js';
 
-/** The index of the chosen row, or null when the user cancelled. */
-export function pickInTerminal(rows: readonly Row[], query: string, color: boolean): Promise<number | null> {
+/**
+ * The chosen row, or null when the user cancelled. `first` is drawn at once; `full`, when
+ * given, is called right after that first frame and replaces it (the names cache first, then
+ * the parsed files).
+ */
+export function pickInTerminal(first: readonly Row[], query: string, color: boolean, full?: () => readonly Row[]): Promise<Row | null> {
   const term = openTerminal();
   try {
-    const matcher = new Matcher(rows);
-    const columns = measure(rows);
+    let rows = first;
+    let matcher = new Matcher(rows);
+    let columns = measure(rows);
     const state = initialState(matcher, query);
     const view = (): View => ({ ...term.size(), color });
     let v = view();
@@ -21,6 +26,26 @@ export function pickInTerminal(rows: readonly Row[], query: string, color: boole
     };
     draw();
     return new Promise((resolve, reject) => {
+      const fail = (e: unknown) => {
+        term.close();
+        reject(e);
+      };
+      // After the first frame is out: the full rows, then V8 warmed up for the first key.
+      setImmediate(() => {
+        try {
+          if (full) {
+            rows = full();
+            matcher = new Matcher(rows);
+            columns = measure(rows);
+            state.matches = matcher.filter(state.query);
+            state.selected = Math.min(state.selected, Math.max(0, state.matches.length - 1));
+            draw(true);
+          }
+          warmUp(rows);
+        } catch (e) {
+          fail(e);
+        }
+      });
       term.onResize(() => {
         v = view();
         draw(true);
@@ -31,15 +56,14 @@ export function pickInTerminal(rows: readonly Row[], query: string, color: boole
             const outcome = press(state, key, matcher, v);
             if (outcome.done) {
               term.close();
-              resolve(outcome.chosen);
+              resolve(outcome.chosen === null ? null : rows[outcome.chosen]!);
               return;
             }
             if (key.type === 'redraw') v = view();
           }
           draw(text === '\x0c');
         } catch (e) {
-          term.close();
-          reject(e);
+          fail(e);
         }
       });
     });

@@ -1,6 +1,6 @@
 // What the picker shows for each profile.
 import { type Profile, profileKind } from '../config/profiles.js';
-import { type Candidate, candidate } from './fuzzy.js';
+import type { Candidate } from './fuzzy.js';
 
 export interface Row extends Candidate {
   readonly kind: string;
@@ -22,12 +22,21 @@ export function profileRow(p: Profile, active: string | undefined): Row {
   const fromArn = arn === undefined ? null : fromRoleArn(arn);
   const account = fromArn?.account ?? o.get('sso_account_id') ?? '';
   const role = fromArn?.role ?? o.get('sso_role_name') ?? '';
+  const extra = `${account} ${role}`;
   return {
-    ...candidate(p.name, `${account} ${role}`),
+    name: p.name,
+    nameLower: p.name.toLowerCase(),
+    extra,
+    extraLower: extra.toLowerCase(),
     kind: profileKind(p),
     region: o.get('region') ?? '',
     account,
     role,
     active: p.name === active,
   };
+}
+
+/** A row known only by its name (from the names cache), until the files are read. */
+export function nameRow(name: string, active: string | undefined): Row {
+  return { name, nameLower: name.toLowerCase(), extra: ' ', extraLower: ' ', kind: '', region: '', account: '', role: '', active: name === active };
 }

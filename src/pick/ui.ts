@@ -181,7 +181,10 @@ interface Column {
   width: number;
 }
 
-/** Column widths are measured once, over every profile, so they do not jump while typing. */
+/**
+ * Column widths are measured once, over every profile, so they do not jump while typing.
+ * Rows known only by name (kind '') get the name column alone.
+ */
 export function measure(rows: readonly Row[]): Column[] {
   const cols: Column[] = [
     { title: 'PROFILE', get: (r) => r.name, width: 0 },
@@ -190,6 +193,7 @@ export function measure(rows: readonly Row[]): Column[] {
     { title: 'ACCOUNT', get: (r) => r.account || '-', width: 0 },
     { title: 'ROLE', get: (r) => r.role || '-', width: 0 },
   ];
+  if (rows.length > 0 && rows[0]!.kind === '') cols.length = 1;
   const caps = [48, 12, 16, 12, 32];
   cols.forEach((c, i) => {
     let w = c.title.length;
