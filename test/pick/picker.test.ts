@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { AWSP_BIN, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AWSP_BIN, diffDumps, parseDump, prelude, probes, sandbox, type Sandbox, shellArgs, SHELLS, type ShellName } from '../helpers/sandbox.js';
 import { Tmux } from '../helpers/tmux.js';
 
 const SECRET = 'SECRETpick/Key+never-on-screen';
@@ -285,3 +287,32 @@ test('without a terminal: one line, exit 1', () => {
     sb.cleanup();
   }
 });
+
+for (const shell of SHELLS) {
+  test(`${shell}: the pick route under hostile aliases and strict options, without a terminal: one line, nothing changed`, () => {
+    const sb = sandbox();
+    try {
+      sb.writeConfig(CONFIG);
+      const rc = shell === 'fish' ? '$status' : '$?';
+      const script = [
+        probes(shell),
+        prelude(shell, 'hostile'),
+        shell === 'fish' ? 'command awsp init fish | source' : `\\builtin eval "$(\\command awsp init ${shell})"`,
+        '__t_dump before',
+        shell === 'fish' ? 'awsp pick 2>err; set __t_rc $status' : `awsp pick 2>|err && __t_rc=0 || __t_rc=${rc}`,
+        '__t_dump after',
+        `${shell === 'fish' ? '' : '\\'}builtin printf '@@rc=%s\\n' $__t_rc`,
+      ].join('\n');
+      const [cmd, ...args] = shellArgs(shell, `${shell === 'fish' ? '' : '__t_rc=0\n'}${script}`, { load: false });
+      // setsid: no controlling terminal, whoever runs the tests.
+      const r = spawnSync('setsid', ['--wait', cmd!, ...args], { cwd: sb.dir, env: sb.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+      assert.match(r.stdout, /@@rc=1$/m, `${r.stdout}${r.stderr}`);
+      assert.equal(readFileSync(join(sb.dir, 'err'), 'utf8').replace(/^awsp: pick needs a terminal.*\n/, ''), '');
+      assert.doesNotMatch(r.stderr, /HIJACKED|unbound|parameter not set/);
+      const d = diffDumps(parseDump(shell, readFileSync(join(sb.dir, 'before'), 'utf8')), parseDump(shell, readFileSync(join(sb.dir, 'after'), 'utf8')));
+      assert.deepEqual([...d.added, ...d.changed, ...d.removed].filter((n) => n !== '__t_rc'), []);
+    } finally {
+      sb.cleanup();
+    }
+  });
+}
