@@ -2,6 +2,7 @@
 // IAM user's keys federated, the sign-in token asked of a fake federation endpoint that checks
 // the Session JSON, and the URL printed or handed to a browser through a one-time redirect.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -214,6 +215,24 @@ describe('awsp console in the browser', () => {
     ({ r } = await consoleRun(['role'], { BROWSER: 'false' }));
     assert.equal(r.code, 1, dump(r));
     assert.match(r.stderr, /^awsp: the browser command false failed \(exit 1\) before opening the page; awsp console --url prints the URL instead\n$/);
+  });
+
+  test('while it waits for the browser: SIGUSR1 opens no inspector', async () => {
+    const started = `${sb.dir}/browser.started`;
+    // A browser that never asks for the page.
+    const script = sb.write('slow-browser.sh', `#!/bin/sh\ntouch ${started}\nexec sleep 30\n`, 0o755);
+    const child = spawn(process.execPath, [AWSP_BIN, 'console', 'role'], { cwd: sb.dir, env: { ...sb.env, ...env, BROWSER: script }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    for (let i = 0; i < 300 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(existsSync(started), 'the browser was started');
+    child.kill('SIGUSR1');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(child.exitCode, null, 'still waiting');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 'SIGTERM');
+    assert.equal(stderr, '');
   });
 
   test('BROWSER is read as Python and xdg-utils read it', () => {

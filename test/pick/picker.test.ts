@@ -220,12 +220,18 @@ for (const shell of SHELLS) {
       }
     });
 
-    test('SIGTERM while the list is up: the terminal is restored, the shell unchanged', () => {
+    test('SIGUSR1 opens no inspector; SIGTERM while the list is up: the terminal is restored, the shell unchanged', () => {
       t.line('awsp zz-filler-5');
-      run('pick');
+      const err = join(sb.dir, 'pick.err');
+      run(`pick 2>${err}`);
       frame(t);
       const p = t.processes().find((x) => x.args.includes(AWSP_BIN) || /awsp(\.cjs)? pick/.test(x.args));
       assert.ok(p, 'the awsp process');
+      // SIGUSR1 would open Node's inspector to any local user: awsp ignores it.
+      process.kill(p.pid, 'SIGUSR1');
+      t.keys('d');
+      t.waitFor((x) => /^> d /m.test(x), 'the list to take a key after SIGUSR1');
+      assert.equal(readFileSync(err, 'utf8'), '', 'nothing on stderr (Node says "Debugger listening" there)');
       process.kill(p.pid, 'SIGTERM');
       const o = outcome(t);
       assert.equal(o.rc, 143, o.screen);
