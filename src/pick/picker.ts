@@ -1,5 +1,5 @@
 // awsp's own picker: draws the list on the terminal and answers keys until one is chosen.
-import { Matcher, warmUp } from './fuzzy.js';
+import { Matcher, warmUpSteps } from './fuzzy.js';
 import type { Row } from './rows.js';
 import { openTerminal } from './terminal.js';
 import { decodeKeys, initialState, measure, press, render, scroll, type View } from './ui.js';
@@ -30,7 +30,9 @@ export function pickInTerminal(first: readonly Row[], query: string, color: bool
         term.close();
         reject(e);
       };
-      // After the first frame is out: the full rows, then V8 warmed up for the first key.
+      // After the first frame is out: the full rows, then V8 warmed up for the first key, a
+      // step at a time so that a key typed meanwhile waits for one step at most.
+      let typed = false;
       setImmediate(() => {
         try {
           if (full) {
@@ -41,16 +43,24 @@ export function pickInTerminal(first: readonly Row[], query: string, color: bool
             state.selected = Math.min(state.selected, Math.max(0, state.matches.length - 1));
             draw(true);
           }
-          warmUp(rows);
         } catch (e) {
           fail(e);
+          return;
         }
+        const steps = warmUpSteps(rows);
+        const next = () => {
+          if (typed || steps.length === 0) return;
+          steps.shift()!();
+          setImmediate(next);
+        };
+        next();
       });
       term.onResize(() => {
         v = view();
         draw(true);
       });
       term.onInput((text) => {
+        typed = true;
         try {
           for (const key of decodeKeys(text)) {
             const outcome = press(state, key, matcher, v);
