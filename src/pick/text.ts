@@ -1,18 +1,13 @@
 // Text from the user's files or from another process, made safe and measured for a terminal.
 
-// C0 and C1 controls, DEL, and the bidirectional controls that reorder what follows them.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+import { escapeText as visible } from '../text.js';
 
-/** One character as the terminal may show it: itself, or an escape written out (`\x1b`, `\u202e`). */
-export function visibleChar(ch: string): string {
-  if (!UNSAFE.test(ch)) return ch;
-  const c = ch.codePointAt(0)!;
-  return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-}
+// The escaping is the one of every message from a file or a server (src/text.ts): C0 and C1
+// controls, DEL and the bidirectional controls written out (`\x1b`, `\u202e`).
+export { visible };
 
-/** Text from a file or another process, safe to show on a terminal. */
-export const visible = (text: string): string => (UNSAFE.test(text) ? Array.from(text, visibleChar).join('') : text);
+/** One character as the terminal may show it: itself, or its escape written out. */
+export const visibleChar = (ch: string): string => visible(ch);
 
 /** Columns a character takes on a terminal: 0 for combining marks, 2 for wide East Asian and emoji. */
 export function charWidth(ch: string): number {
@@ -42,6 +37,9 @@ const PLAIN = /^[\x20-\x7e]*$/;
 export function textWidth(text: string): number {
   if (PLAIN.test(text)) return text.length;
   let w = 0;
-  for (const ch of text) w += UNSAFE.test(ch) ? visibleChar(ch).length : charWidth(ch);
+  for (const ch of text) {
+    const shown = visibleChar(ch);
+    w += shown === ch ? charWidth(ch) : shown.length;
+  }
   return w;
 }
