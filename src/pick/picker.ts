@@ -55,11 +55,11 @@ export function pickInTerminal(first: readonly Row[], query: string, color: bool
         };
         next();
       });
-      term.onResize(() => {
+      const onResize = () => {
         v = view();
         draw(true);
-      });
-      term.onInput((text) => {
+      };
+      const onInput = (text: string) => {
         typed = true;
         try {
           for (const key of decodeKeys(text)) {
@@ -75,7 +75,8 @@ export function pickInTerminal(first: readonly Row[], query: string, color: bool
         } catch (e) {
           fail(e);
         }
-      });
+      };
+      term.start(onInput, onResize);
     });
   } catch (e) {
     term.close();
