@@ -243,6 +243,8 @@ for (const shell of SHELLS) {
       t.line('awsp zz-filler-5');
       run('pick staging');
       frame(t, 1);
+      // The rows parsed from the files (not only the names from the cache) are on the screen.
+      t.waitFor((x) => /^>.staging\s+role\s/m.test(x), 'the parsed rows');
       sb.writeConfig(CONFIG.replace(/\[profile staging\][^[]*/, ''));
       t.keys('Enter');
       const o = outcome(t);
