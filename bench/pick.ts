@@ -26,7 +26,7 @@ export interface Row {
 }
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5) * 3;
+const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5) * 4;
 
 function config(dir: string, n: number): Record<string, string> {
   mkdirSync(join(dir, '.aws'), { recursive: true });
@@ -148,8 +148,13 @@ export function benchPick(): Row[] {
     }
     const p = median(paint);
     const n = median(node);
+    // On a busy machine the medians move with the load; the best runs of each show the cost
+    // without it.
+    const pBest = Math.min(...paint);
+    const nBest = Math.min(...node);
     return [
-      { case: 'pick: first paint (pty)', ours_ms: p, peer_ms: n, ratio: p / n, target: '<= 1.5x node -e 0 (1,000 profiles)' },
+      { case: 'pick: first paint (pty), median', ours_ms: p, peer_ms: n, ratio: p / n, target: '<= 1.5x node -e 0 (1,000 profiles)' },
+      { case: 'pick: first paint (pty), best', ours_ms: pBest, peer_ms: nBest, ratio: pBest / nBest, target: '<= 1.5x node -e 0 (1,000 profiles)' },
       { case: 'pick: worst key (CPU)', ours_ms: median(worst), peer_ms: null, ratio: null, target: '< 16 ms (10,000 profiles)' },
       { case: 'pick: median key (CPU)', ours_ms: median(typical), peer_ms: null, ratio: null, target: '< 16 ms (10,000 profiles)' },
     ];
@@ -161,5 +166,5 @@ export function benchPick(): Row[] {
 if (process.argv[2] === '--type') {
   process.stdout.write(JSON.stringify(typeRound(process.env as Record<string, string>)));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const r of benchPick()) console.log(`${r.case.padEnd(32)} ${r.ours_ms.toFixed(2).padStart(8)} ms  ${r.peer_ms === null ? '' : `node -e 0 ${r.peer_ms.toFixed(2)} ms  ${r.ratio!.toFixed(2)}x  `}target ${r.target}`);
+  for (const r of benchPick()) console.log(`${r.case.padEnd(36)} ${r.ours_ms.toFixed(2).padStart(8)} ms  ${r.peer_ms === null ? '' : `node -e 0 ${r.peer_ms.toFixed(2)} ms  ${r.ratio!.toFixed(2)}x  `}target ${r.target}`);
 }
