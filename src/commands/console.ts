@@ -16,8 +16,6 @@ const MAX_ROLE_SESSION = 43_200;
 const DEFAULT_SECONDS = 3600;
 
 export async function consoleCommand(a: Parsed, env: Env): Promise<number> {
-  // A JavaScript listener keeps Node from opening its inspector on SIGUSR1 while awsp waits.
-  process.on('SIGUSR1', () => {});
   const name = a.args[0] ?? (env.AWS_PROFILE || 'default');
   const printUrl = a.flag('url');
   if (a.flag('reveal') && !printUrl) throw new UserError('--reveal only goes with --url; see awsp console --help', 2);

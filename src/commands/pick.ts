@@ -1,12 +1,12 @@
 // `awsp pick [QUERY]` (and `awsp -i`): choose a profile from a list on the terminal, then switch
 // exactly as `awsp NAME` does: the shell function evaluates what this prints on stdout, which is
 // what `awsp __switch NAME` prints.
+import { readCache } from '../cache.js';
 import { type Env, readProfiles, warn } from '../context.js';
 import { UserError } from '../errors.js';
 import { stdoutIsTerminal } from '../output.js';
 import { findFzf, pickWithFzf } from '../pick/fzf.js';
 import { pickInTerminal } from '../pick/picker.js';
-import { cachedNames } from '../pick/early.js';
 import { nameRow, profileRow, type Row } from '../pick/rows.js';
 import { notLoaded, switchCommand } from './switch.js';
 import { parse, type Parsed } from './parse.js';
@@ -16,8 +16,6 @@ import { SWITCH } from './table.js';
 export const CANCELLED = 130;
 
 export async function pickCommand(a: Parsed, env: Env): Promise<number> {
-  // A JavaScript listener keeps Node from opening its inspector on SIGUSR1 while the list is up.
-  process.on('SIGUSR1', () => {});
   // Run as a program, what it prints would go to the terminal instead of into the shell.
   if (stdoutIsTerminal()) throw notLoaded(env);
   const color = !a.flag('no-color') && !env.NO_COLOR;
@@ -42,8 +40,11 @@ export async function pickCommand(a: Parsed, env: Env): Promise<number> {
       const i = pickWithFzf(fzf, rows, query, color);
       chosen = i === null ? null : rows[i]!;
     } else {
-      const early = cachedNames(env);
-      chosen = early === null ? await pickInTerminal(load(), query, color) : await pickInTerminal(early.map((n) => nameRow(n, env.AWS_PROFILE)), query, color, load);
+      // The names cache first, when the shell would trust it: the list is up before the files
+      // are parsed (as long as Node's own start, at 1,000 profiles); their rows follow. The
+      // choice is validated against the files as `awsp NAME` validates it.
+      const early = readCache(env);
+      chosen = early === null || early.length === 0 ? await pickInTerminal(load(), query, color) : await pickInTerminal(early.map((n) => nameRow(n, env.AWS_PROFILE)), query, color, load);
     }
   } finally {
     // A switch reads the files again and says the same itself.

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Env } from '../context.js';
 import { shlexSplit } from '../config/shlex.js';
 import { UserError } from '../errors.js';
-import { visible } from '../pick/text.js';
+import { escapeText } from '../text.js';
 
 /** How long the browser has to ask for the page. */
 const WAIT_MS = 120_000;
@@ -61,7 +61,7 @@ export async function openInBrowser(url: string, env: Env, childEnv: Env): Promi
     if (argv === undefined) {
       settle(
         new UserError(
-          env.BROWSER ? `cannot run the browser named in BROWSER (${visible(env.BROWSER)})` : 'no browser to open the console in: set BROWSER, or print the URL with awsp console --url',
+          env.BROWSER ? `cannot run the browser named in BROWSER (${escapeText(env.BROWSER)})` : 'no browser to open the console in: set BROWSER, or print the URL with awsp console --url',
         ),
       );
       return;
@@ -73,7 +73,7 @@ export async function openInBrowser(url: string, env: Env, childEnv: Env): Promi
     child.on('exit', (code, signal) => {
       // An opener hands the page to a running browser and exits 0 before it is asked for: keep waiting.
       if (!served && (code !== 0 || signal !== null)) {
-        settle(new UserError(`the browser command ${visible(cmd!)} failed (${signal ?? `exit ${code}`}) before opening the page; awsp console --url prints the URL instead`));
+        settle(new UserError(`the browser command ${escapeText(cmd!)} failed (${signal ?? `exit ${code}`}) before opening the page; awsp console --url prints the URL instead`));
       }
     });
     child.unref();

@@ -5,7 +5,7 @@ import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import type { Credentials } from '../formats.js';
 import { loadBundle } from '../load.js';
-import { visible } from '../pick/text.js';
+import { escapeText } from '../text.js';
 import type * as Sdk from '../credentials/sdk.js';
 
 /**
@@ -32,7 +32,7 @@ export async function federationToken(keys: Credentials, profile: string, region
   } catch (e) {
     if (e instanceof UserError) throw e;
     const name = (e as Error).name;
-    const message = visible(((e as Error).message ?? '').split('\n')[0]!);
+    const message = escapeText(((e as Error).message ?? '').split('\n')[0]!);
     if (/\bE[A-Z]{4,}\b|socket hang up/.test(message) || name === 'TimeoutError') throw new UserError(`cannot reach AWS STS (${message})`);
     throw new UserError(`profile ${show(profile)} cannot sign in to the console: its keys are an IAM user's, and STS refused to turn them into a federation session (${name}: ${message})`);
   } finally {
@@ -68,12 +68,12 @@ export async function signinToken(endpoint: string, c: Credentials, sessionDurat
     res = await fetch(`${endpoint}?${params.toString()}`, { signal: AbortSignal.timeout(30_000), redirect: 'error' });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new UserError(`cannot reach the federation endpoint ${where} (${visible(cause?.code ?? cause?.message ?? (e as Error).message)})`);
+    throw new UserError(`cannot reach the federation endpoint ${where} (${escapeText(cause?.code ?? cause?.message ?? (e as Error).message)})`);
   }
   const body = await res.text();
   if (res.status !== 200) {
     // Its own words, on one line and without markup.
-    const said = visible(body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 300);
+    const said = escapeText(body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 300);
     throw new UserError(`the federation endpoint ${where} refused the credentials (HTTP ${res.status}${said ? `: ${said}` : ''})`);
   }
   let token: unknown;

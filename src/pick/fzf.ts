@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Env } from '../context.js';
 import type { Row } from './rows.js';
-import { textWidth, visible } from './text.js';
+import { escapeText } from '../text.js';
+import { textWidth } from './text.js';
 
 /** fzf's path on PATH, or null. */
 export function findFzf(env: Env): string | null {
@@ -26,7 +27,7 @@ const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width
 
 /** The index of the chosen row, or null when the user cancelled. */
 export function pickWithFzf(fzf: string, rows: readonly Row[], query: string, color: boolean): number | null {
-  const cells = rows.map((r) => [visible(r.name), r.kind, r.region || '-', r.account || '-', visible(r.role) || '-']);
+  const cells = rows.map((r) => [escapeText(r.name), r.kind, r.region || '-', r.account || '-', escapeText(r.role) || '-']);
   const header = ['PROFILE', 'KIND', 'REGION', 'ACCOUNT', 'ROLE'];
   const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...cells.map((c) => textWidth(c[i]!)))));
   const line = (c: string[]) => c.map((v, i) => (i < c.length - 1 ? pad(v, widths[i]!) : v)).join('  ');

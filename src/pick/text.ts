@@ -1,13 +1,9 @@
-// Text from the user's files or from another process, made safe and measured for a terminal.
+// How wide text from the user's files is on a terminal, once made safe to show there.
 
-import { escapeText as visible } from '../text.js';
+import { escapeText } from '../text.js';
 
-// The escaping is the one of every message from a file or a server (src/text.ts): C0 and C1
-// controls, DEL and the bidirectional controls written out (`\x1b`, `\u202e`).
-export { visible };
-
-/** One character as the terminal may show it: itself, or its escape written out. */
-export const visibleChar = (ch: string): string => visible(ch);
+/** One character as the terminal may show it: itself, or its escape written out (src/text.ts). */
+export const visibleChar = (ch: string): string => escapeText(ch);
 
 /** Columns a character takes on a terminal: 0 for combining marks, 2 for wide East Asian and emoji. */
 export function charWidth(ch: string): number {

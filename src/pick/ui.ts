@@ -9,7 +9,7 @@ type Action = 'up' | 'down' | 'pageup' | 'pagedown' | 'first' | 'last' | 'enter'
 export type Key = { readonly type: 'text'; readonly text: string } | { readonly type: Action };
 
 // eslint-disable-next-line no-control-regex
-const TYPABLE = /^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/u;
+const TYPABLE = /^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]$/u;
 
 const CSI_KEYS: Record<string, Action> = {
   A: 'up',
