@@ -1,7 +1,7 @@
 // `awsp pick [QUERY]` (and `awsp -i`): choose a profile from a list on the terminal, then switch
 // exactly as `awsp NAME` does: the shell function evaluates what this prints on stdout, which is
 // what `awsp __switch NAME` prints.
-import { readCache } from '../cache.js';
+import { readCache, refreshCache } from '../cache.js';
 import { type Env, readProfiles, warn } from '../context.js';
 import { UserError } from '../errors.js';
 import { stdoutIsTerminal } from '../output.js';
@@ -24,6 +24,8 @@ export async function pickCommand(a: Parsed, env: Env): Promise<number> {
   let warnings: string[] = [];
   const load = (): Row[] => {
     const { set } = readProfiles(env, { quiet: true });
+    // Kept fresh, so the next list is up before the files are parsed (and TAB is fast).
+    refreshCache(env, set);
     warnings = set.warnings;
     if (set.profiles.length === 0) throw new UserError(`no profiles in ${set.config.path} or ${set.credentials.path}`);
     return set.profiles.map((p) => profileRow(p, env.AWS_PROFILE));
