@@ -225,8 +225,9 @@ for (const shell of SHELLS) {
       const err = join(sb.dir, 'pick.err');
       run(`pick 2>${err}`);
       frame(t);
-      const p = t.processes().find((x) => x.args.includes(AWSP_BIN) || /awsp(\.cjs)? pick/.test(x.args));
-      assert.ok(p, 'the awsp process');
+      const procs = t.processes();
+      const p = procs.find((x) => x.args.includes(AWSP_BIN) || /awsp(\.cjs)?( --)? pick/.test(x.args));
+      assert.ok(p, `the awsp process among ${JSON.stringify(procs)}`);
       // SIGUSR1 would open Node's inspector to any local user: awsp ignores it.
       process.kill(p.pid, 'SIGUSR1');
       t.keys('d');
