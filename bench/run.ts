@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchExports } from './exports.js';
+import { benchPick } from './pick.js';
 
 type Shell = 'bash' | 'zsh' | 'fish';
 const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
@@ -183,9 +184,12 @@ async function main(): Promise<void> {
   for (const r of await benchExports()) {
     rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
   }
+  for (const r of benchPick()) {
+    rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
+  }
   process.stderr.write('\n');
   console.log(fmt(rows));
-  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians.`);
+  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts).`);
 }
 
 try {

@@ -189,8 +189,15 @@ function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, aw
             __awsp_clear unset
             set -e -g AWS_PROFILE
             return 0
-        case init list status exports exec serve forget login logout sso help -h --help -V --version
+        case init list status exports exec serve forget login logout sso console help -h --help -V --version
             AWSP_SHELL=fish command awsp $argv
+        case pick -i
+            # The list is drawn on /dev/tty; only stdout is run, and stderr stays the user's.
+            set -l IFS \n
+            set -l code (AWSP_SHELL=fish command awsp $argv)
+            set -l rc $status
+            test $rc -eq 0; or return $rc
+            builtin printf '%s\n' $code | builtin source
         case '*'
             __awsp_switch $argv
     end

@@ -50,6 +50,8 @@ export type ShellRoute = 'run' | 'eval' | 'switch';
 
 export interface CommandSpec {
   readonly name: string;
+  /** Other words that run it (`awsp -i` is `awsp pick`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly options: readonly OptionSpec[];
@@ -213,6 +215,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (a, env) => (await import('./forget.js')).forgetCommand(a, env),
   },
   {
+    name: 'pick',
+    aliases: ['-i'],
+    summary: 'choose a profile from a list on the terminal and switch to it (also: awsp -i)',
+    args: [{ name: 'QUERY', kind: 'text', optional: true }],
+    options: [REGION, { long: 'no-color', summary: 'no colors (also when NO_COLOR is set)' }],
+    route: 'eval',
+    examples: ['awsp pick', 'awsp pick prod', 'AWSP_PICKER=fzf awsp -i'],
+    run: async (a, env) => (await import('./pick.js')).pickCommand(a, env),
+  },
+  {
+    name: 'console',
+    summary: 'open the AWS console in the browser, signed in as the profile',
+    args: [PROFILE_ARG],
+    options: [
+      { long: 'service', short: 's', value: 'service', meta: 'SERVICE', summary: 'the page to open: a service (s3, ec2, iam...) or a console URL' },
+      { long: 'region', short: 'r', value: 'region', meta: 'REGION', summary: "the console's region (default: the profile's)" },
+      { long: 'url', summary: 'print the sign-in URL instead of opening it (it signs in for 15 minutes)' },
+      { long: 'reveal', summary: 'with --url: print it onto a terminal too' },
+      { long: 'duration', short: 'd', value: 'duration', meta: 'DURATION', summary: 'console session length: 900 (seconds), 15m, 1h, 12h (default 1h)' },
+      LOGIN,
+      NO_CACHE,
+      MFA_DURATION,
+    ],
+    route: 'run',
+    examples: ['awsp console prod --service s3', 'awsp console prod --url | xclip -selection clipboard'],
+    run: async (a, env) => (await import('./console.js')).consoleCommand(a, env),
+  },
+  {
     name: 'init',
     summary: 'print the shell integration',
     args: [{ name: 'SHELL', kind: 'shell' }],
@@ -261,7 +291,7 @@ export const TOP_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name) === true);
 }
 
 /** The command that `awsp PROFILE …` means. */
