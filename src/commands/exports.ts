@@ -4,7 +4,7 @@ import { readAwsFile, rewriteAwsFile, sectionNameProblem, setSection, type Secti
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
-import { type Format, isoTime, powershellQuote, render } from '../formats.js';
+import { type Format, isoTime, powershellQuote, regionToExport, render } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { currentShell, getShell } from '../shells/index.js';
 import { escapeText } from '../text.js';
@@ -28,7 +28,7 @@ export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
     if (why) throw new UserError(`cannot write a section named ${show(opts.writeCredentials)}: ${why}`, 2);
     section([['aws_access_key_id', 'x']])(readAwsFile(credentialsFile));
   }
-  const { credentials } = await resolveCredentials(opts, env);
+  const { credentials, region } = await resolveCredentials(opts, env);
 
   if (opts.writeCredentials !== null) {
     const name = opts.writeCredentials;
@@ -46,7 +46,7 @@ export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
     warn(`wrote [${name}] to ${path}${until}; use it as the profile ${show(name)}`);
     return 0;
   }
-  const text = render(format, credentials);
+  const text = render(format, credentials, { profile: opts.profile, region: regionToExport(format, region, env) });
   // --reveal on a terminal: for reading, so whatever a credential_process handed over cannot drive it.
   out(onTerminal ? text.split('\n').map(escapeText).join('\n') : text);
   return 0;
