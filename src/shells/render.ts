@@ -154,13 +154,13 @@ function posix(m: Model, zsh: boolean): string[] {
     ...fn(
       'The kind of value argument $2 (from 0) of command $1 takes, in `kind`; status 1 when it takes no such argument.',
       '__awsp_arg',
-      m.commands.flatMap((cmd) => cmd.args.map((k, i) => [c(`${word(cmd.name)}:${i}`), `kind=${word(k)}`])),
+      m.commands.flatMap((cmd) => cmd.args.map((k, i) => [c(`${word(cmd.name)}:${i}`), `kind='${word(k)}'`])),
       ret,
     ),
     ...fn(
       "The kind of value option $2 of command $1 takes, in `kind` ('' for a flag); status 1 for an unknown option.",
       '__awsp_option',
-      m.commands.flatMap((cmd) => cmd.options.map((o) => [c(pat(o.words.map((w) => `${cmd.name}:${w}`))), o.kind ? `kind=${word(o.kind)}` : "kind=''"])),
+      m.commands.flatMap((cmd) => cmd.options.map((o) => [c(pat(o.words.map((w) => `${cmd.name}:${w}`))), o.kind ? `kind='${word(o.kind)}'` : "kind=''"])),
       ret,
     ),
     ...fn(
