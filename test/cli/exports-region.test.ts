@@ -108,10 +108,14 @@ describe('exports writes the region for other programs', () => {
 
 /** An endpoint ruleset for EC2 (the CLI 2.9 predates AWS_ENDPOINT_URL_*) sending every call to the fake server. */
 function ec2DataPath(url: string): string {
+  return ec2DataPathIn(sb.dir, url);
+}
+
+function ec2DataPathIn(root: string, url: string): string {
   const original = '/usr/lib/python3/dist-packages/awscli/botocore/data/ec2/2016-11-15/endpoint-rule-set-1.json';
   const rules = JSON.parse(readFileSync(original, 'utf8')) as { rules: unknown[] };
   rules.rules = [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }];
-  const dir = join(sb.dir, 'aws-data');
+  const dir = join(root, 'aws-data');
   mkdirSync(join(dir, 'ec2', '2016-11-15'), { recursive: true });
   writeFileSync(join(dir, 'ec2', '2016-11-15', 'endpoint-rule-set-1.json'), JSON.stringify(rules));
   return dir;
@@ -149,5 +153,51 @@ describe('awsp exec through the shell function', () => {
     const env = r.stdout.split('\n');
     assert.deepEqual(env.filter((l) => l.startsWith('AWSP_')), [], r.stdout);
     assert.ok(env.includes('AWS_ACCESS_KEY_ID=ASIAREGION') && env.includes('AWS_REGION=eu-central-1'), r.stdout);
+  });
+});
+
+describe('--write-credentials NAME: the region goes into the config file', () => {
+  test("NAME gets the profile's region with awsp's mark, every other byte kept; aws --profile NAME then needs nothing else", async () => {
+    const s2 = sandbox({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' });
+    try {
+      const creds = { AccessKeyId: 'ASIAWRITTEN', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: EXPIRES };
+      const config = `# mine\r\n[profile r]\r\ncredential_process = ${processCommand(s2, 'r', creds)}\r\nregion = eu-central-1\r\n`;
+      s2.writeConfig(config);
+      const r = await awspAsync(s2, ['exports', 'r', '--write-credentials', 'tmp']);
+      assert.equal(r.code, 0, dump(r));
+      assert.match(r.stderr, /wrote region 'eu-central-1' for 'tmp'/);
+      assert.equal(readFileSync(s2.config, 'utf8'), `${config}\r\n[profile tmp]\r\nregion = eu-central-1\r\nawsp_managed = true\r\n`);
+      // The real AWS CLI, with only the profile name: the region from the config, the keys from the credentials file.
+      const env = { ...s2.env, AWS_DATA_PATH: ec2DataPathIn(s2.dir, fake.url), HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' };
+      const get = await spawnAsync('/usr/bin/aws', ['configure', 'get', 'region', '--profile', 'tmp'], { cwd: s2.dir, env });
+      assert.equal(get.stdout, 'eu-central-1\n', dump(get));
+      const before = fake.requests.length;
+      const call = await spawnAsync('/usr/bin/aws', ['ec2', 'describe-regions', '--profile', 'tmp'], { cwd: s2.dir, env, timeout: 60_000 });
+      assert.doesNotMatch(call.stderr, /You must specify a region/, dump(call));
+      assert.deepEqual(fake.requests.slice(before).map((c) => [c.action, c.signedBy, c.region]), [['DescribeRegions', 'ASIAWRITTEN', 'eu-central-1']], dump(call));
+      // Again: nothing more to write.
+      const again = await awspAsync(s2, ['exports', 'r', '--write-credentials', 'tmp']);
+      assert.doesNotMatch(again.stderr, /wrote region/, dump(again));
+    } finally {
+      s2.cleanup();
+    }
+  });
+
+  test("a [profile NAME] of the user's keeps its region, unless --force", async () => {
+    const s2 = sandbox({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' });
+    try {
+      const creds = { AccessKeyId: 'ASIAWRITTEN', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: EXPIRES };
+      const config = `[profile r]\ncredential_process = ${processCommand(s2, 'r', creds)}\nregion = eu-central-1\n[profile tmp]\nregion = us-west-2\n`;
+      s2.writeConfig(config);
+      const r = await awspAsync(s2, ['exports', 'r', '--write-credentials', 'tmp']);
+      assert.equal(r.code, 0, dump(r));
+      assert.match(r.stderr, /'tmp' in .* is not awsp's: its region is left as it is/);
+      assert.equal(readFileSync(s2.config, 'utf8'), config);
+      const forced = await awspAsync(s2, ['exports', 'r', '--write-credentials', 'tmp', '--force']);
+      assert.equal(forced.code, 0, dump(forced));
+      assert.equal(readFileSync(s2.config, 'utf8'), config.replace('region = us-west-2\n', 'region = eu-central-1\nawsp_managed = true\n'));
+    } finally {
+      s2.cleanup();
+    }
   });
 });
