@@ -68,7 +68,7 @@ describe('parse errors', () => {
     [['exports', '--bogus'], /^awsp: unknown option '--bogus'; see awsp exports --help$/],
     [['exports', '--reveal=yes'], /^awsp: --reveal takes no value; see awsp exports --help$/],
     [['exports', 'a', 'b'], /^awsp: exports takes one profile at most, not 'a' 'b' \(usage: awsp exports \[PROFILE\] \[options\]\); see awsp exports --help$/],
-    [['exec', 'dev'], /^awsp: exec needs a command after -- \(usage: awsp exec .*\); see awsp exec --help$/],
+    [['exec', 'dev', '-d'], /^awsp: --duration \(-d\) needs a value \(DURATION\); see awsp exec --help$/],
     [['init'], /^awsp: init needs a shell \(usage: awsp init SHELL\); see awsp init --help$/],
     [['init', 'ksh'], /^awsp: unknown shell 'ksh'; awsp supports bash, zsh, fish; see awsp init --help$/],
     [['dev', '--region'], /^awsp: --region \(-r\) needs a value \(REGION\); see awsp --help$/],
