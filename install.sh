@@ -41,7 +41,7 @@ build() {
     # Build only when a source is newer than the bundle, or Node is not the one that built it
     # (V8 would refuse the code caches), since a rebuild replaces dist/ under any running awsp.
     if [ ! -f dist/cli.cjs ] || [ "$(cat dist/node-version 2>/dev/null)" != "$(node --version)" ] ||
-        [ -n "$(find src scripts package.json package-lock.json -newer dist/cli.cjs 2>/dev/null | head -n 1)" ]; then
+        [ -n "$(find src scripts shell package.json package-lock.json -newer dist/cli.cjs 2>/dev/null | head -n 1)" ]; then
         say "building"
         npm run --silent build </dev/null >/dev/null || die "the build failed (npm run build)"
     fi
@@ -68,11 +68,15 @@ on_path() {
     esac
 }
 
-# Whether $1 is a link that an install of this awsp made (bin/awsp.js in earlier versions).
+# Whether $1 is a link that an install of this awsp made (bin/awsp.js in earlier versions), or
+# a dangling link to an awsp checkout's bin/awsp.cjs (the checkout moved since).
 ours() {
     [ -L "$1" ] || return 1
-    case $(readlink "$1") in
+    # (sh has no local variables: this name is ours alone.)
+    ours_target=$(readlink "$1")
+    case $ours_target in
         "$ROOT/bin/awsp.cjs" | "$ROOT/bin/awsp.js") return 0 ;;
+        */bin/awsp.cjs) [ ! -e "$ours_target" ] ;;
         *) return 1 ;;
     esac
 }
@@ -93,21 +97,30 @@ link_bin() {
     fi
 }
 
-# The block for one shell ($3 is its first line): a PATH line when the bin dir is not on PATH, then the init line.
-# shellcheck disable=SC2016 # the rc file expands $PATH and runs $(awsp init), not us
+# The block for one shell ($3 is its first line): a PATH line when the bin dir is not on PATH
+# ($4 = 1: keep the one an earlier block had), then the line that loads the integration. It
+# sources the file the build rendered (dist/awsp.*), so a new shell starts no Node; if that
+# file is gone (the checkout moved, a rebuild is under way), it asks `awsp init` instead.
+# shellcheck disable=SC2016 # the rc file runs $(awsp init), not us
 rc_block() {
     printf '%s\n' "$3"
-    if ! on_path "$2"; then
-        case $1 in
-            fish) printf 'fish_add_path -g %s\n' "$(fish_quote "$2")" ;;
-            *) printf 'export PATH=%s:"${PATH}"\n' "$(sh_quote "$2")" ;;
-        esac
+    if ! on_path "$2" || [ "${4:-0}" = 1 ]; then
+        path_line "$1" "$2"
     fi
+    init=$ROOT/dist/awsp.$1
     case $1 in
-        fish) printf 'awsp init fish | source\n' ;;
-        *) printf 'eval "$(awsp init %s)"\n' "$1" ;;
+        fish) printf 'if test -r %s; source %s; else; awsp init fish | source; end\n' "$(fish_quote "$init")" "$(fish_quote "$init")" ;;
+        *) printf 'if [ -r %s ]; then . %s; else eval "$(awsp init %s)"; fi\n' "$(sh_quote "$init")" "$(sh_quote "$init")" "$1" ;;
     esac
     printf '%s\n' "$END_MARK"
+}
+
+# shellcheck disable=SC2016 # the rc file expands $PATH, not us
+path_line() {
+    case $1 in
+        fish) printf 'fish_add_path -g %s\n' "$(fish_quote "$2")" ;;
+        *) printf 'export PATH=%s:"${PATH}"\n' "$(sh_quote "$2")" ;;
+    esac
 }
 
 sh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
@@ -124,7 +137,7 @@ rc_file() {
 add_rc() {
     file=$(rc_file "$1")
     if has_block "$file"; then
-        say "$file already loads awsp"
+        update_rc "$1" "$2" "$file"
         return
     fi
     mkdir -p "$(dirname "$file")" || die "cannot create the folder of $file"
@@ -136,6 +149,41 @@ add_rc() {
     fi
     rc_block "$1" "$2" "$mark" >>"$file" || die "cannot write $file"
     say "added the awsp init line to $file"
+}
+
+# An earlier install's block (an older init line, another checkout) is replaced where it
+# stands, through the same inode, every other byte kept; an up-to-date one is left alone.
+update_rc() {
+    file=$3
+    mark=$(awk -v b="$BEGIN_MARK" -v bn="$BEGIN_MARK_NL" '$0 == b || $0 == bn { print; exit }' "$file")
+    keep_path=0
+    if grep -qxF -e "$(path_line "$1" "$2")" "$file"; then keep_path=1; fi
+    tmp="$file.awsp-install.$$"
+    new="$file.awsp-block.$$"
+    rc_block "$1" "$2" "$mark" "$keep_path" >"$new" || die "cannot write $new"
+    nonl=0
+    ends_with_newline "$file" || nonl=1
+    # The block is replaced only when its end marker follows; without one, nothing is touched.
+    if ! awk -v b="$BEGIN_MARK" -v bn="$BEGIN_MARK_NL" -v e="$END_MARK" -v new="$new" -v nonl="$nonl" '
+        skip { if ($0 == e) skip = 0; next }
+        !done && ($0 == b || $0 == bn) {
+            while ((getline line < new) > 0) { if (n++) printf "\n"; printf "%s", line }
+            skip = 1; done = 1; next
+        }
+        { if (n++) printf "\n"; printf "%s", $0 }
+        END { if (n && !nonl) printf "\n"; exit (skip ? 3 : 0) }
+    ' "$file" >"$tmp"; then
+        rm -f "$tmp" "$new"
+        say "$file has an awsp block without its end marker ($END_MARK); left it alone"
+        return
+    fi
+    if cmp -s "$tmp" "$file"; then
+        say "$file already loads awsp"
+    else
+        cat "$tmp" >"$file" || die "cannot write $file"
+        say "updated the awsp init line in $file"
+    fi
+    rm -f "$tmp" "$new"
 }
 
 has_block() { [ -f "$1" ] && grep -qxF -e "$BEGIN_MARK" -e "$BEGIN_MARK_NL" "$1"; }
@@ -219,7 +267,7 @@ install() {
     if [ "$MODIFY_RC" = 1 ]; then
         for s in $(shells); do add_rc "$s" "$bin_dir"; done
     else
-        say "rc files left alone (--no-modify-rc); load awsp with: eval \"\$(awsp init bash)\""
+        say "rc files left alone (--no-modify-rc); load awsp with: . $ROOT/dist/awsp.bash (or: eval \"\$(awsp init bash)\")"
     fi
     say "done; open a new shell and run: awsp <profile>"
 }

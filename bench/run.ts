@@ -61,8 +61,8 @@ function script(shell: Shell, op: string, k: number, setup = ''): string[] {
     case 'bash':
       return ['bash', '--noprofile', '--norc', '-c', `eval "$(awsp init bash)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
     case 'zsh':
-      // compadd exists only inside a completion widget: stub it, so this times awsp's own part.
-      return ['zsh', '-f', '-c', `compadd() { : }\neval "$(awsp init zsh)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
+      // compadd and _describe work only inside a completion widget: stubbed, so this times awsp's own part.
+      return ['zsh', '-f', '-c', `compadd() { : }\n_describe() { : }\neval "$(awsp init zsh)"\nfor ((i = 0; i < ${k}; i++)); do ${op}; done`];
     case 'fish':
       return ['fish', '--no-config', '--private', '-c', `awsp init fish | source\n${setup}\nfor i in (seq ${k})\n${op}\nend`];
   }
@@ -129,8 +129,42 @@ function fmt(rows: Row[]): string {
   return [head, ...body].map((cols) => cols.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-async function main(): Promise<void> {
+/**
+ * A new interactive shell: with the rc block ./install.sh writes (it sources dist/awsp.SHELL),
+ * and with the line that loads the integration through Node (`eval "$(awsp init SHELL)"`),
+ * each against the same shell with empty rc files, interleaved run by run.
+ */
+function startup(): Row[] {
   const rows: Row[] = [];
+  const runs = Number(process.env.AWSP_BENCH_STARTUP_RUNS ?? 30);
+  const homes = { bare: join(root, 'home-bare'), installed: join(root, 'home-installed'), init: join(root, 'home-init') };
+  const rc = (home: string, shell: Shell) => join(home, ...{ bash: ['.bashrc'], zsh: ['.zshrc'], fish: ['.config', 'fish', 'conf.d', 'awsp.fish'] }[shell]);
+  for (const home of Object.values(homes)) for (const shell of SHELLS) mkdirSync(dirname(rc(home, shell)), { recursive: true });
+  for (const shell of SHELLS) {
+    writeFileSync(rc(homes.bare, shell), '');
+    writeFileSync(rc(homes.init, shell), shell === 'fish' ? 'awsp init fish | source\n' : `eval "$(awsp init ${shell})"\n`);
+  }
+  const base = { PATH: [bin, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), LANG: 'C.UTF-8', TERM: 'dumb' };
+  const installed = spawnSync('sh', [join(REPO, 'install.sh'), '--bin-dir', bin], { env: { ...base, HOME: homes.installed }, encoding: 'utf8' });
+  if (installed.status !== 0) throw new Error(`install.sh failed: ${installed.stdout}${installed.stderr}`);
+  for (const shell of SHELLS) {
+    const argv = [shell, '-i', '-c', 'exit'];
+    const times: Record<keyof typeof homes, number[]> = { bare: [], installed: [], init: [] };
+    for (let i = 0; i < runs; i++) {
+      for (const k of Object.keys(homes) as Array<keyof typeof homes>) times[k].push(wall(argv, { ...base, HOME: homes[k], XDG_CACHE_HOME: join(homes[k], 'cache') }));
+    }
+    const bare = median(times.bare);
+    for (const [k, label] of [['installed', 'start-up: rc block of ./install.sh'], ['init', 'start-up: eval "$(awsp init SHELL)"']] as const) {
+      const ms = median(times[k]);
+      rows.push({ case: label, shell, profiles: '-', ours: ms, floor: bare, ratio: ms / bare, target: k === 'installed' ? '<= 1.5x bare shell' : '(through Node)' });
+    }
+    process.stderr.write('.');
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [...startup()];
   const fixtures = [fixture(1000), fixture(10000)];
   for (const f of fixtures) {
     const k = f.n >= 10000 ? 10 : 40;
@@ -189,7 +223,8 @@ async function main(): Promise<void> {
   }
   process.stderr.write('\n');
   console.log(fmt(rows));
-  console.log(`\nfloor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts).`);
+  console.log(`\nstart-up: an interactive shell running \`exit\`, floor = the same shell with empty rc files, ${process.env.AWSP_BENCH_STARTUP_RUNS ?? 30} runs each, interleaved, medians.`);
+  console.log(`floor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts).`);
 }
 
 try {

@@ -4,13 +4,16 @@
 //   dist/cli.cjs    awsp itself: the everyday commands, and exports/exec without their dependencies
 //   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports, exec, login, logout and sso only
 //   dist/execa.cjs  execa, loaded by exec only
+//   dist/awsp.{bash,zsh,fish}, dist/awsp-complete.*  the shell integration and its TAB completion:
+//                   shell/* with the command table rendered in (src/shells/render.ts); install.sh
+//                   sources dist/awsp.*, `awsp init SHELL` prints both in one
 // Then warm-up runs write the code caches of the bundles (dist/NAME[.FLAVOR].v8cache, see src/load.ts).
 // Static keys as they are, and credentials from the session cache, need no SDK at all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { barrels } from './barrels.mjs';
 import { lazyBuiltins, webCrypto } from './lazy-builtins.mjs';
@@ -53,10 +56,37 @@ const shared = {
   },
 };
 
+// The renderer and the SDK's region codes, bundled from src/ and run here. Beside the package,
+// so that it finds the SDK in node_modules.
+const renderer = join(root, `.render-${process.pid}.mjs`);
+let render;
 try {
+  await build({ ...common, format: 'esm', define: {}, stdin: { contents: "export { renderIntegration } from './src/shells/render.ts'; export { sdkRegions } from './src/regions.ts';", resolveDir: root, sourcefile: 'render.js', loader: 'ts' }, outfile: renderer });
+  render = await import(pathToFileURL(renderer).href);
+} finally {
+  rmSync(renderer, { force: true });
+}
+const regions = render.sdkRegions();
+
+try {
+  mkdirSync(next, { recursive: true });
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    const template = (name) => readFileSync(join(root, 'shell', `${name}.${shell}`), 'utf8');
+    const out = render.renderIntegration(shell, { main: template('awsp'), complete: template('awsp-complete') }, regions);
+    writeFileSync(join(next, `awsp.${shell}`), out.main);
+    writeFileSync(join(next, `awsp-complete.${shell}`), out.complete);
+  }
   await Promise.all([
     build({ ...common, entryPoints: ['src/load.ts'], outfile: join(next, 'load.cjs'), banner: { js: META_URL } }),
-    build({ ...common, ...wrapped(META_URL), entryPoints: ['src/cli.ts'], outfile: join(next, 'cli.cjs'), plugins: [shared] }),
+    build({
+      ...common,
+      ...wrapped(META_URL),
+      entryPoints: ['src/cli.ts'],
+      outfile: join(next, 'cli.cjs'),
+      plugins: [shared],
+      // src/regions.ts: the codes, read from the SDK above rather than at run time.
+      define: { ...common.define, AWSP_REGIONS: JSON.stringify(regions.map((r) => r.code).join(' ')) },
+    }),
     build({
       ...common,
       ...wrapped(webCrypto.banner),

@@ -1,14 +1,15 @@
 #!/bin/sh
 # The tools the test suite drives for real: bash, zsh and fish, shellcheck, tmux and expect
 # (terminals), fzf (AWSP_PICKER=fzf), setpriv (an unprivileged user), curl (the stand-in browser of
-# the SSO tests), and the AWS CLI v2 (parity of list-profiles, export-credentials). Run before
-# `npm test`: installs what is missing through apt-get when
+# the SSO tests), strace (no Node at shell start-up, no fork in the prompt), and the AWS CLI v2
+# (parity of list-profiles, export-credentials). Run before `npm test`: installs what is missing
+# through apt-get when
 # it can (root, non-interactive), otherwise names the command to run and fails: a missing
 # shell must fail the suite, never skip it.
 set -u
 
 missing=''
-for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:expect setpriv:util-linux awk:mawk curl:curl fzf:fzf; do
+for pair in bash:bash zsh:zsh fish:fish shellcheck:shellcheck tmux:tmux expect:expect setpriv:util-linux strace:strace awk:mawk curl:curl fzf:fzf; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 # The AWS CLI must be the real v2 at /usr/bin/aws (a pyenv shim named aws is not it).

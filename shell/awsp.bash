@@ -11,7 +11,9 @@
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
 
-\builtin unset -f awsp __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_complete __awsp_complete_profiles
+\builtin unset -f awsp awsp_prompt __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
+    __awsp_complete __awsp_offer __awsp_complete_kind __awsp_complete_after __awsp_complete_profiles \
+    __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
 
@@ -96,7 +98,8 @@ __awsp_fresh() {
     esac
 }
 
-# Is $1 a profile name? (Past the header; compared as bytes.)
+# Is $1 a profile name? (Past the header; compared as bytes.) When awsp has to read the files,
+# AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 __awsp_known() {
     AWSP_NAME="$1" __awsp_awk 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
 }
@@ -117,7 +120,7 @@ __awsp_clear() {
             cleared+=" $v"
         fi
     done
-    \builtin unset -v AWSP_KEYS
+    \builtin unset -v AWSP_KEYS AWSP_KEYS_PROFILE
     if [[ -n ${AWS_DEFAULT_PROFILE+set} ]]; then
         [[ $1 != switch ]] || cleared+=" AWS_DEFAULT_PROFILE"
         \builtin unset -v AWS_DEFAULT_PROFILE
@@ -165,116 +168,116 @@ awsp() {
         AWSP_SHELL=bash \command awsp status
         \builtin return
     fi
+    # Help is only ever printed, never evaluated, whatever the command. (A first word that
+    # asks for it routes to the program anyway.)
+    if (($# > 1)) && __awsp_help "$@"; then
+        AWSP_SHELL=bash \command awsp "$@"
+        \builtin return
+    fi
+    # The first word as the command table routes it (rendered by the build): commands run the
+    # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
+    # shell here.
     case $1 in
-        -u | --unset)
-            if (($# > 1)); then
-                \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
-                \builtin return 2
-            fi
-            __awsp_clear unset
-            \builtin unset -v AWS_PROFILE
-            ;;
-        init | list | status | exports | exec | serve | forget | login | logout | sso | console | help | -h | --help | -V | --version)
-            AWSP_SHELL=bash \command awsp "$@"
-            ;;
-        pick | -i)
-            # The list is drawn on /dev/tty; stdout carries only the switch, as for __switch.
-            \builtin local code
-            code=$(AWSP_SHELL=bash \command awsp "$@") || \builtin return
-            \builtin eval "$code"
-            ;;
-        *)
-            __awsp_switch "$@"
-            ;;
+        # @AWSP_COMMAND_TABLE@
+        *) __awsp_switch "$@" ;;
     esac
 }
 
-# TAB completion. bash splits COMP_WORDS at COMP_WORDBREAKS (`:`, `=`, `@`...), which profile
-# names hold, so COMP_CWORD does not count shell words; and readline replaces only the text
-# after the last break ($2; inside an open quote, the text after the quote, which readline
-# closes). So the shell words are read here from COMP_LINE: $word is the current one, unquoted,
-# and each reply is the rest of a name after $keep, the part of $word that stays on the line,
-# quoted for where it goes ($kq: the quote open there, if any).
-__awsp_complete() {
-    \builtin local line="${COMP_LINE:0:COMP_POINT}" text="${2-}"
-    \builtin local -i i=0 len=${#line} cut nw=0
-    \builtin local ch='' q='' word='' keep='' kq='' prev='' first=''
-    \builtin local -a words
-    cut=$((len - ${#text}))
-    [[ ${line:cut} == "${text}" ]] || cut=len
-    while ((i <= len)); do
-        if ((i == cut)); then
-            keep=${word} kq=${q}
-        fi
-        ((i < len)) || break
-        ch=${line:i:1}
-        if [[ ${q} == "'" ]]; then
-            if [[ ${ch} == "'" ]]; then q=''; else word+=${ch}; fi
-        elif [[ ${ch} == "\\" ]] && [[ -z ${q} || ${line:i+1:1} == [\"\$\`\\] ]]; then
-            i+=1
-            word+=${line:i:1}
-        elif [[ ${q} == '"' ]]; then
-            if [[ ${ch} == '"' ]]; then q=''; else word+=${ch}; fi
-        elif [[ ${ch} == [\"\'] ]]; then
-            q=${ch}
-        elif [[ ${ch} == [[:space:]\;\|\&\<\>\(\)] ]]; then
-            if [[ -n ${word} || ${ch} != [[:space:]] ]]; then
-                ((nw != 1)) || first=${word}
-                prev=${word} word='' nw+=1
-            fi
-            # A command separator: what follows is a new command.
-            [[ ${ch} == [[:space:]] ]] || nw=0
-        else
-            word+=${ch}
-        fi
-        i+=1
+# Whether the arguments ask for help (-h or --help before any --).
+__awsp_help() {
+    \builtin local a
+    for a in "$@"; do
+        [[ $a != -- ]] || \builtin return 1
+        [[ $a != -h && $a != --help ]] || \builtin return 0
     done
-    COMPREPLY=()
-    if ((nw == 1)) && [[ $word != -* ]]; then
-        words=(use list exports exec init help)
-        __awsp_complete_profiles "$word" "$keep" "$kq"
-    elif ((nw == 1)); then
-        words=(--unset -u --region --help --version)
-    elif [[ $prev == --region || $prev == -r ]]; then
-        \builtin return 0
-    elif ((nw == 2)) && [[ $first == use || $first == exports || $first == exec ]] && [[ $word != -* ]]; then
-        __awsp_complete_profiles "$word" "$keep" "$kq"
-        \builtin return 0
-    elif ((nw == 2)) && [[ $first == init ]]; then
-        words=(bash zsh fish)
-    elif ((nw > 1)) && [[ $word == -* ]]; then
-        case $first in
-            list) words=(--json) ;;
-            exports) words=(--format --duration --no-session --reveal --write-credentials --force --login --) ;;
-            exec) words=(--duration --no-session --login --) ;;
-            init | help) ;;
-            *) words=(--region) ;;
-        esac
-    fi
-    \builtin local w
-    for w in "${words[@]}"; do
-        [[ $w != "$word"* ]] || COMPREPLY+=("$w")
-    done
-    \builtin return 0
+    \builtin return 1
 }
 
-# Appends to COMPREPLY the profile names that start with $1, less the prefix $2 that stays on
-# the line, quoted for the command line: backslashes outside quotes, none inside '...' (names
-# with a ' are left out there), \ \" \$ \` inside "...".
-__awsp_complete_profiles() {
-    # $(...) reads awk's output in large blocks (mapfile from a pipe reads byte by byte);
-    # the split is on newlines only, with globbing off for this function (`local -`).
-    \builtin local - IFS=$'\n'
-    \builtin set -f
-    # shellcheck disable=SC2207
-    COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" AWSP_QUOTE="${3-}" __awsp_awk '
-        NR > 3 && index($0, ENVIRON["AWSP_WORD"]) == 1 {
-            s = substr($0, length(ENVIRON["AWSP_KEEP"]) + 1)
-            if (ENVIRON["AWSP_QUOTE"] == "\047") { if (index(s, "\047")) next }
-            else if (ENVIRON["AWSP_QUOTE"] == "\"") gsub(/[\\"$`]/, "\\\\&", s)
-            else gsub(/[^A-Za-z0-9_.\/:@+=,%\200-\377-]/, "\\\\&", s)
-            print s
-        }'))
+# awsp --unset: AWS_PROFILE gone entirely, with what awsp set (keys and a region you set stay).
+__awsp_unset() {
+    if (($# > 1)); then
+        \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
+        \builtin return 2
+    fi
+    __awsp_clear unset
+    \builtin unset -v AWS_PROFILE
 }
+
+# Commands that change this shell: what awsp prints on stdout is evaluated, and only when it
+# succeeds (its messages go to stderr, straight to the terminal).
+__awsp_eval() {
+    \builtin local code
+    code=$(AWSP_SHELL=bash \command awsp "$@") || \builtin return
+    \builtin eval "$code"
+}
+
+# For a prompt: the profile in use and its region, `profile[@region]`, without a fork. Keys in
+# the environment win over AWS_PROFILE, so then it names whose keys they are: `prod (keys)`
+# for keys from `awsp exports prod`, with `, not dev` when AWS_PROFILE says otherwise and
+# `expired` once AWS_CREDENTIAL_EXPIRATION has passed; `keys` for keys from elsewhere.
+# Prints nothing when neither is set; control characters are shown as `?`.
+#   awsp_prompt [-v VAR] [FORMAT]   FORMAT: a printf format with one %s (default %s);
+#                                   -v VAR: into VAR instead (PROMPT_COMMAND, no subshell)
+awsp_prompt() {
+    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t __awsp_c
+    \builtin local __awsp_r="${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
+    if [[ ${1-} == -v ]]; then
+        __awsp_v=${2-}
+        \builtin shift 2 || \builtin return 2
+    fi
+    if [[ -n ${AWS_ACCESS_KEY_ID-} ]]; then
+        if [[ ${AWSP_KEYS-} == "$AWS_ACCESS_KEY_ID" && -n ${AWSP_KEYS_PROFILE-} ]]; then
+            __awsp_p=$AWSP_KEYS_PROFILE __awsp_n=keys
+            if [[ -n ${AWS_CREDENTIAL_EXPIRATION-} ]]; then
+                # Both UTC in the same form (awsp writes it), so they compare as strings.
+                TZ=UTC0 \builtin printf -v __awsp_t '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+                [[ $__awsp_t < "$AWS_CREDENTIAL_EXPIRATION" ]] || __awsp_n+=' expired'
+            fi
+        else
+            __awsp_p=keys
+        fi
+        if [[ -n ${AWS_PROFILE-} && $AWS_PROFILE != "$__awsp_p" ]]; then
+            __awsp_n+="${__awsp_n:+, }not $AWS_PROFILE"
+        fi
+    else
+        __awsp_p=${AWS_PROFILE-}
+    fi
+    if [[ -n $__awsp_p ]]; then
+        __awsp_p+="${__awsp_r:+@$__awsp_r}${__awsp_n:+ ($__awsp_n)}"
+        # Control characters, and bidirectional controls (U+202A-U+202E, U+2066-U+2069, which
+        # would reorder the prompt), shown as `?`.
+        __awsp_p=${__awsp_p//[[:cntrl:]]/?}
+        if [[ $__awsp_p == *$'\xe2'* ]]; then
+            for __awsp_c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+                $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+                __awsp_p=${__awsp_p//"$__awsp_c"/?}
+            done
+        fi
+        # shellcheck disable=SC2059 # the format is the caller's
+        if [[ -n $__awsp_v ]]; then
+            \builtin printf -v "$__awsp_v" "${1:-%s}" "$__awsp_p"
+        else
+            \builtin printf "${1:-%s}" "$__awsp_p"
+        fi
+    elif [[ -n $__awsp_v ]]; then
+        \builtin printf -v "$__awsp_v" ''
+    fi
+}
+
+# TAB completion is in awsp-complete.bash beside this file, read at the first TAB: a new shell
+# parses only what it runs. (`awsp init bash` prints both in one, without this stub.)
+# @AWSP_LAZY_BEGIN@
+__awsp_lazy() {
+    \builtin local f="${BASH_SOURCE[0]}"
+    if [[ $f == */* ]]; then f="${f%/*}"; else f=.; fi
+    [[ $f == /* ]] || f="$PWD/$f"
+    f+=/awsp-complete.bash
+    \builtin printf -v f '%q' "$f"
+    \builtin eval "__awsp_complete() { [[ -r $f ]] && \\builtin source $f && __awsp_complete \"\$@\"; }"
+}
+__awsp_lazy
+\builtin unset -f __awsp_lazy
+# @AWSP_LAZY_END@
+
 
 \builtin complete -F __awsp_complete awsp

@@ -8,7 +8,8 @@
 
 # Builtins a user's function could shadow are called through `builtin`; functions that read
 # a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
-builtin functions -e awsp __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_complete_profile_arg __awsp_first_arg __awsp_seen
+builtin functions -e awsp awsp_prompt __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
+    __awsp_complete __awsp_complete_kind __awsp_offer __awsp_expired __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
 builtin complete -e -c awsp
 
 # Prints the key of each AWS file in argv, one a line: the absolute path the AWS CLI opens for
@@ -75,7 +76,8 @@ function __awsp_cache
     end
 end
 
-# Is argv[1] a profile name? (Past the header; compared as bytes.)
+# Is argv[1] a profile name? (Past the header; compared as bytes.) When awsp has to read the
+# files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 function __awsp_known
     AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
 end
@@ -87,7 +89,7 @@ function __awsp_names
     # Outside a completion (no command line to read) every name is printed.
     set -l token (builtin commandline -ct 2>/dev/null)
     # A token with quotes or escapes is not the name as typed: let fish do all the matching.
-    string match -qr -- '[\\\\\'"]' $token; and set token ''
+    string match -qr -- '[\\\\\'"]' "$token"; and set token ''
     AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
 end
 
@@ -124,7 +126,7 @@ function __awsp_clear
             set -a cleared $v
         end
     end
-    set -e -g AWSP_KEYS
+    set -e -g AWSP_KEYS AWSP_KEYS_PROFILE
     if set -q AWS_DEFAULT_PROFILE
         test "$argv[1]" = switch; and set -a cleared AWS_DEFAULT_PROFILE
         set -e -g AWS_DEFAULT_PROFILE
@@ -180,63 +182,119 @@ function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, aw
         AWSP_SHELL=fish command awsp status
         return
     end
-    switch $argv[1]
-        case -u --unset
-            if set -q argv[2]
-                builtin printf 'awsp: %s takes no arguments\n' $argv[1] >&2
-                return 2
+    # Help is only ever printed, never evaluated, whatever the command. (A first word that
+    # asks for it routes to the program anyway.)
+    if set -q argv[2]
+        for a in $argv
+            test "$a" = --; and break
+            if test "$a" = -h; or test "$a" = --help
+                AWSP_SHELL=fish command awsp $argv
+                return
             end
-            __awsp_clear unset
-            set -e -g AWS_PROFILE
-            return 0
-        case init list status exports exec serve forget login logout sso console help -h --help -V --version
-            AWSP_SHELL=fish command awsp $argv
-        case pick -i
-            # The list is drawn on /dev/tty; only stdout is run, and stderr stays the user's.
-            set -l IFS \n
-            set -l code (AWSP_SHELL=fish command awsp $argv)
-            set -l rc $status
-            test $rc -eq 0; or return $rc
-            builtin printf '%s\n' $code | builtin source
+        end
+    end
+    # The first word as the command table routes it (rendered by the build): commands run the
+    # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
+    # shell here.
+    switch $argv[1]
+        # @AWSP_COMMAND_TABLE@
         case '*'
             __awsp_switch $argv
     end
 end
 
-# TAB completion: fish filters the candidates by what is typed and quotes what it inserts.
-# Our own conditions rather than __fish_use_subcommand & co, which call commandline unguarded.
-function __awsp_first_arg
-    set -l IFS \n
-    set -l tokens (builtin commandline -opc)
-    not set -q tokens[2]
+# awsp --unset: AWS_PROFILE gone entirely, with what awsp set (keys and a region you set stay).
+function __awsp_unset
+    if set -q argv[2]
+        builtin printf 'awsp: %s takes no arguments\n' $argv[1] >&2
+        return 2
+    end
+    __awsp_clear unset
+    set -e -g AWS_PROFILE
+    return 0
 end
 
-# Is the first argument one of argv?
-function __awsp_seen
+# Commands that change this shell: what awsp prints on stdout is sourced, and only when it
+# succeeds (its messages go to stderr, straight to the terminal).
+function __awsp_eval
     set -l IFS \n
-    set -l tokens (builtin commandline -opc)
-    set -q tokens[2]; and builtin contains -- $tokens[2] $argv
+    set -l code (AWSP_SHELL=fish command awsp $argv)
+    or return
+    # Not eval: it would join the lines with spaces.
+    builtin printf '%s\n' $code | builtin source
 end
 
-function __awsp_complete_profile_arg
-    set -l IFS \n
-    set -l tokens (builtin commandline -opc)
-    test (builtin count $tokens) -eq 2; and builtin contains -- $tokens[2] use exports exec
+# For a prompt (fish_prompt, fish_right_prompt): the profile in use and its region,
+# `profile[@region]`, without a fork. Keys in the environment win over AWS_PROFILE, so then it
+# names whose keys they are: `prod (keys)` for keys from `awsp exports prod`, with `, not dev`
+# when AWS_PROFILE says otherwise and `expired` once AWS_CREDENTIAL_EXPIRATION has passed;
+# `keys` for keys from elsewhere. Prints nothing when neither is set; control characters are
+# shown as `?`. argv[1]: a printf format with one %s (default %s).
+function awsp_prompt --description 'The AWS profile in use, for a prompt'
+    set -l who
+    set -l note
+    set -l region $AWS_REGION
+    test -n "$region"; or set region $AWS_DEFAULT_REGION
+    if test -n "$AWS_ACCESS_KEY_ID"
+        if test "$AWSP_KEYS" = "$AWS_ACCESS_KEY_ID"; and test -n "$AWSP_KEYS_PROFILE"
+            set who $AWSP_KEYS_PROFILE
+            set note keys
+            if test -n "$AWS_CREDENTIAL_EXPIRATION"; and __awsp_expired $AWS_CREDENTIAL_EXPIRATION
+                set note 'keys expired'
+            end
+        else
+            set who keys
+        end
+        if test -n "$AWS_PROFILE"; and test "$AWS_PROFILE" != "$who"
+            set -a note "not $AWS_PROFILE"
+        end
+    else
+        set who $AWS_PROFILE
+    end
+    test -n "$who"; or return 0
+    set -l text $who
+    test -n "$region"; and set text "$text@$region"
+    set -q note[1]; and set text "$text ("(string join ', ' -- $note)")"
+    set text (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' $text)
+    set -l format %s
+    set -q argv[1]; and set format $argv[1]
+    builtin printf $format $text
 end
 
-builtin complete -c awsp -f
-builtin complete -c awsp -n __awsp_first_arg -a '(__awsp_names)' -d profile
-builtin complete -c awsp -n __awsp_first_arg -a 'use list exports exec init help'
-builtin complete -c awsp -n __awsp_first_arg -s u -l unset -d 'remove AWS_PROFILE'
-builtin complete -c awsp -n __awsp_first_arg -s h -l help -d 'show help'
-builtin complete -c awsp -n __awsp_first_arg -s V -l version -d 'show the version'
-builtin complete -c awsp -n __awsp_complete_profile_arg -a '(__awsp_names)' -d profile
-builtin complete -c awsp -n '__awsp_seen init' -a 'bash zsh fish'
-builtin complete -c awsp -n '__awsp_seen list' -l json -d 'machine-readable output'
-builtin complete -c awsp -n 'not __awsp_seen list exports exec init help' -s r -l region -r -d 'also set AWS_REGION'
-builtin complete -c awsp -n '__awsp_seen exports' -l format -r -a 'bash zsh fish powershell env dotenv json process'
-builtin complete -c awsp -n '__awsp_seen exports exec' -l duration -r -d 'session seconds'
-builtin complete -c awsp -n '__awsp_seen exports exec' -l no-session -d 'export long-term keys as they are'
-builtin complete -c awsp -n '__awsp_seen exports' -l reveal -d 'print secrets to a terminal'
-builtin complete -c awsp -n '__awsp_seen exports' -l write-credentials -r -d 'write a credentials-file profile'
-builtin complete -c awsp -n '__awsp_seen exports exec' -l login -d 'run aws sso login when needed'
+# Whether the time argv[1] (ISO 8601 UTC, as awsp writes it) has passed. The clock without a
+# fork: Linux's boot time (/proc/stat) plus the time since (/proc/uptime); else date(1).
+function __awsp_expired
+    set -l t (string match -r -g -- '^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)' $argv[1])
+    or return 1
+    set -l now
+    set -l up (string split -f1 -- ' ' </proc/uptime 2>/dev/null)
+    set -l boot (string match -r -g -- '^btime (\d+)' </proc/stat 2>/dev/null)
+    if set -q up[1]; and set -q boot[1]
+        set now (math --scale 0 "floor($up) + $boot")
+    else
+        set now (command date -u +%s)
+    end
+    # Days since 1970-01-01 of the civil date (the usual era arithmetic, March-based years).
+    set -l y $t[1]
+    test $t[2] -le 2; and set y (math $y - 1)
+    set -l era (math --scale 0 "floor($y / 400)")
+    set -l yoe (math "$y - $era * 400")
+    set -l doy (math --scale 0 "floor((153 * (($t[2] + 9) % 12) + 2) / 5) + $t[3] - 1")
+    set -l doe (math --scale 0 "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
+    set -l at (math --scale 0 "($era * 146097 + $doe - 719468) * 86400 + $t[4] * 3600 + $t[5] * 60 + $t[6]")
+    test $now -ge $at
+end
+
+# TAB completion is in awsp-complete.fish beside this file, read at the first TAB: a new shell
+# parses only what it runs. (`awsp init fish` prints both in one, without this stub.)
+# @AWSP_LAZY_BEGIN@
+set -l __awsp_here (builtin realpath -- (status filename) 2>/dev/null)
+function __awsp_complete -V __awsp_here
+    set -l f (string replace -r -- '[^/]*$' awsp-complete.fish $__awsp_here)
+    test -r "$f"; or return 0
+    builtin source $f; and __awsp_complete
+end
+# @AWSP_LAZY_END@
+
+
+builtin complete -c awsp -f -a '(__awsp_complete)'

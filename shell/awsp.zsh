@@ -1,6 +1,7 @@
-# shellcheck shell=bash disable=SC2296,SC2298,SC2299,SC2034,SC2154,SC2088
+# shellcheck shell=bash disable=SC2296,SC2298,SC2299,SC2034,SC2154,SC2016,SC2088
 # (shellcheck reads zsh as bash: SC2296/8/9 are zsh's own parameter flags, as in ${(f)x};
 # SC2034/SC2154: exported variables and compsys's CURRENT, PREFIX and words, which it cannot see;
+# SC2016: awk programs and descriptions are single-quoted on purpose;
 # SC2088: a quoted `~` is the literal tilde of an AWS path, which awsp expands as botocore does.)
 #
 # awsp shell integration for zsh. Load it from ~/.zshrc, after compinit, with:
@@ -12,7 +13,8 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_complete 2>/dev/null || \builtin true
+\builtin unfunction awsp awsp_prompt __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
+    __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
 # be expanded in `awsp() {`: the `function` keyword avoids that, and unalias lets it be called.
 \builtin unalias awsp 2>/dev/null || \builtin true
@@ -116,7 +118,7 @@ __awsp_clear() {
             cleared+=" $v"
         fi
     done
-    \builtin unset AWSP_KEYS
+    \builtin unset AWSP_KEYS AWSP_KEYS_PROFILE
     if (( ${+AWS_DEFAULT_PROFILE} )); then
         [[ $1 != switch ]] || cleared+=" AWS_DEFAULT_PROFILE"
         \builtin unset AWS_DEFAULT_PROFILE
@@ -154,7 +156,9 @@ __awsp_switch() {
     fi
     if [[ -n $name ]]; then
         \builtin local -a __awsp_lines
-        __awsp_load
+        # When awsp has to read the files, AWSP_NAME tells it that a switch asks, and it says
+        # what is wrong with them.
+        AWSP_NAME=$name __awsp_load
         # (Ie): the last exact match; past the three header lines, it is a profile name.
         if (( ${__awsp_lines[(Ie)$name]} > 3 )); then
             __awsp_use "$name" ''
@@ -172,59 +176,117 @@ function awsp {
         AWSP_SHELL=zsh \command awsp status
         \builtin return
     fi
+    # Help is only ever printed, never evaluated, whatever the command. (A first word that
+    # asks for it routes to the program anyway.)
+    if (( $# > 1 )) && __awsp_help "$@"; then
+        AWSP_SHELL=zsh \command awsp "$@"
+        \builtin return
+    fi
+    # The first word as the command table routes it (rendered by the build): commands run the
+    # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
+    # shell here.
     case $1 in
-        (-u|--unset)
-            if (( $# > 1 )); then
-                \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
-                \builtin return 2
-            fi
-            __awsp_clear unset
-            \builtin unset AWS_PROFILE
-            ;;
-        (init|list|status|exports|exec|serve|forget|login|logout|sso|console|help|-h|--help|-V|--version)
-            AWSP_SHELL=zsh \command awsp "$@"
-            ;;
-        (pick|-i)
-            # The list is drawn on /dev/tty; stdout carries only the switch, as for __switch.
-            \builtin local code
-            code="$(AWSP_SHELL=zsh \command awsp "$@")" || \builtin return
-            \builtin eval "$code"
-            ;;
-        (*)
-            __awsp_switch "$@"
-            ;;
+        # @AWSP_COMMAND_TABLE@
+        (*) __awsp_switch "$@" ;;
     esac
 }
 
-# TAB completion (compsys): compadd filters by what is typed and quotes what it inserts.
-__awsp_complete() {
+# Whether the arguments ask for help (-h or --help before any --).
+__awsp_help() {
     \builtin emulate -L zsh
-    \builtin local -a __awsp_lines
-    if (( CURRENT == 2 )); then
-        if [[ $PREFIX == -* ]]; then
-            compadd -- --unset -u --region --help --version
+    \builtin local a
+    for a in "$@"; do
+        [[ $a != -- ]] || \builtin return 1
+        [[ $a != -h && $a != --help ]] || \builtin return 0
+    done
+    \builtin return 1
+}
+
+# awsp --unset: AWS_PROFILE gone entirely, with what awsp set (keys and a region you set stay).
+__awsp_unset() {
+    \builtin emulate -L zsh
+    if (( $# > 1 )); then
+        \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
+        \builtin return 2
+    fi
+    __awsp_clear unset
+    \builtin unset AWS_PROFILE
+}
+
+# Commands that change this shell: what awsp prints on stdout is evaluated, and only when it
+# succeeds (its messages go to stderr, straight to the terminal).
+__awsp_eval() {
+    \builtin emulate -L zsh
+    \builtin local code
+    code="$(AWSP_SHELL=zsh \command awsp "$@")" || \builtin return
+    \builtin eval "$code"
+}
+
+# For a prompt: the profile in use and its region, `profile[@region]`, without a fork. Keys in
+# the environment win over AWS_PROFILE, so then it names whose keys they are: `prod (keys)`
+# for keys from `awsp exports prod`, with `, not dev` when AWS_PROFILE says otherwise and
+# `expired` once AWS_CREDENTIAL_EXPIRATION has passed; `keys` for keys from elsewhere.
+# Prints nothing when neither is set. `%` is doubled, control characters shown as `?`: the
+# text is ready for PROMPT/RPROMPT.
+#   awsp_prompt [-v VAR] [FORMAT]   FORMAT: a printf format with one %s (default %s);
+#                                   -v VAR: into VAR instead (precmd, no subshell)
+awsp_prompt() {
+    \builtin emulate -L zsh
+    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t='' __awsp_c
+    \builtin local __awsp_r="${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
+    if [[ ${1-} == -v ]]; then
+        __awsp_v=${2-}
+        \builtin shift 2 || \builtin return 2
+    fi
+    if [[ -n ${AWS_ACCESS_KEY_ID-} ]]; then
+        if [[ ${AWSP_KEYS-} == "$AWS_ACCESS_KEY_ID" && -n ${AWSP_KEYS_PROFILE-} ]]; then
+            __awsp_p=$AWSP_KEYS_PROFILE __awsp_n=keys
+            if [[ -n ${AWS_CREDENTIAL_EXPIRATION-} ]] && \builtin zmodload -F zsh/datetime b:strftime 2>/dev/null; then
+                # Both UTC in the same form (awsp writes it), so they compare as strings.
+                TZ=UTC0 \builtin strftime -s __awsp_t '%Y-%m-%dT%H:%M:%SZ'
+                [[ $__awsp_t < "$AWS_CREDENTIAL_EXPIRATION" ]] || __awsp_n+=' expired'
+            fi
         else
-            __awsp_load
-            compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
-            compadd -J commands -- use list exports exec init help
+            __awsp_p=keys
         fi
-    elif [[ ${words[CURRENT-1]} == --region || ${words[CURRENT-1]} == -r ]]; then
-        \builtin return 1
-    elif (( CURRENT == 3 )) && [[ ${words[2]} == use || ${words[2]} == exports || ${words[2]} == exec ]] && [[ $PREFIX != -* ]]; then
-        __awsp_load
-        compadd -J profiles -- "${(@)__awsp_lines[4,-1]}"
-    elif (( CURRENT == 3 )) && [[ ${words[2]} == init ]]; then
-        compadd -- bash zsh fish
-    elif [[ $PREFIX == -* ]]; then
-        case ${words[2]} in
-            (list) compadd -- --json ;;
-            (exports) compadd -- --format --duration --no-session --reveal --write-credentials --force --login -- ;;
-            (exec) compadd -- --duration --no-session --login -- ;;
-            (init|help) ;;
-            (*) compadd -- --region ;;
-        esac
+        if [[ -n ${AWS_PROFILE-} && $AWS_PROFILE != "$__awsp_p" ]]; then
+            __awsp_n+="${__awsp_n:+, }not $AWS_PROFILE"
+        fi
+    else
+        __awsp_p=${AWS_PROFILE-}
+    fi
+    if [[ -n $__awsp_p ]]; then
+        __awsp_p+="${__awsp_r:+@$__awsp_r}${__awsp_n:+ ($__awsp_n)}"
+        __awsp_p=${${__awsp_p//[[:cntrl:]]/?}//\%/%%}
+        # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) would reorder the prompt.
+        # (As bytes: they match in any locale.)
+        for __awsp_c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+            __awsp_p=${__awsp_p//$__awsp_c/?}
+        done
+        # shellcheck disable=SC2059 # the format is the caller's
+        if [[ -n $__awsp_v ]]; then
+            \builtin printf -v "$__awsp_v" "${1:-%s}" "$__awsp_p"
+        else
+            \builtin printf "${1:-%s}" "$__awsp_p"
+        fi
+    elif [[ -n $__awsp_v ]]; then
+        \builtin printf -v "$__awsp_v" ''
     fi
 }
+
+# TAB completion is in awsp-complete.zsh beside this file, read at the first TAB: a new shell
+# parses only what it runs. (`awsp init zsh` prints both in one, without this stub.)
+# @AWSP_LAZY_BEGIN@
+__awsp_lazy() {
+    \builtin emulate -L zsh
+    \builtin local f="${1:A:h}/awsp-complete.zsh"
+    \builtin eval "__awsp_complete() { [[ -r ${(q)f} ]] && \\builtin source ${(q)f} && __awsp_complete \"\$@\"; }"
+}
+__awsp_lazy "${(%):-%x}"
+\builtin unfunction __awsp_lazy
+# @AWSP_LAZY_END@
+
 
 if (( ${+functions[compdef]} )); then
     compdef __awsp_complete awsp

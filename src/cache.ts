@@ -21,7 +21,7 @@
 // names exactly the files they computed. The shell then uses the names while the cache is
 // strictly newer than each file that is there and than each file's folder (a file replaced by
 // an older one changes its folder), and each file's presence is unchanged.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
 import { hasUnsafeText } from './text.js';
 
@@ -185,9 +185,18 @@ function removeLeftovers(folder: string): void {
  * warning), or null. Nothing is written for files the cache cannot stand for, or into a folder
  * that is not the user's own.
  */
+/** Whether the AWS CLI refuses one of the files (a duplicate section, a BOM...): then it reads neither. */
+const refused = (set: ProfileSet): boolean => set.config.ini.problems.length > 0 || set.credentials.ini.problems.length > 0;
+
 export function refreshCache(env: Env, set: ProfileSet): string | null {
   const loc = cacheLocation(env);
   if (loc.file === null || loc.folder === null) return null;
+  if (refused(set)) {
+    // No cache while the AWS CLI refuses a file: the shell then asks awsp at each switch,
+    // which says why (`aws` itself would stop with a ConfigParseError).
+    rmSync(loc.file, { force: true });
+    return null;
+  }
   const problem = folderProblem(loc.folder);
   if (problem) return `not using the profile cache: ${problem}`;
   return writeCache(loc.file, cacheText(set, loc), () => unchanged(set.config) && unchanged(set.credentials));

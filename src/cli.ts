@@ -27,14 +27,18 @@ async function main(argv: string[], env: Env): Promise<number> {
   }
   const named = findCommand(first);
   // `awsp PROFILE …` is the switch; a profile named like a command is reached with `awsp use NAME`.
-  const spec = named ?? SWITCH;
-  // `__switch` gets the switch's words as typed: `NAME …` or `use NAME …`.
+  // `__switch` gets the switch's words as the shell function got them: `NAME …` or `use NAME …`.
+  const switching = !named || named.name === '__switch';
+  const spec = switching ? SWITCH : named;
   const args = !named ? argv : named.name === '__switch' && rest[0] === 'use' ? rest.slice(1) : rest;
   if (wantsHelp(args)) {
-    out(spec === SWITCH && !named ? generalHelp() : commandHelp(spec));
+    const text = switching ? generalHelp() : commandHelp(spec);
+    // What `__switch` and commands whose route is eval print is evaluated by the shell: help goes to stderr there.
+    if (named?.name === '__switch' || spec.route === 'eval') err(text);
+    else out(text);
     return 0;
   }
-  return spec.run(parse(spec, args), env);
+  return (named ?? spec).run(parse(spec, args), env);
 }
 
 main(process.argv.slice(2), process.env).then(

@@ -19,12 +19,26 @@ export const isShellFormat = (f: Format): boolean => f === 'bash' || f === 'zsh'
 
 /** The variable whose value tells the shell integration that the keys in this shell came from awsp. */
 export const MARKER = 'AWSP_KEYS';
+/** Whose keys they are (the profile exported), for awsp_prompt. */
+export const KEYS_PROFILE = 'AWSP_KEYS_PROFILE';
+/** The region awsp set, so that the next switch removes it only while it is unchanged. */
+export const REGION_MARK = 'AWSP_REGION';
+/** awsp's own marks: set in a shell, never written for other programs. */
+const MARKS: ReadonlySet<string> = new Set([MARKER, KEYS_PROFILE, REGION_MARK]);
+
+/** What goes with the keys: the profile they are for, and a region to set (null: leave the region alone). */
+export interface KeysContext {
+  profile?: string;
+  region?: string | null;
+}
 
 /**
  * The change to a shell's environment: the keys, the token or its removal, the expiration or
- * its removal (a stale one would mislead), the old boto name removed, and the marker.
+ * its removal (a stale one would mislead), the old boto name removed, the marker and whose
+ * keys they are, then the region with its mark (a tool that reads only the environment cannot
+ * read the profile's region either).
  */
-export function credentialEnv(c: Credentials): EnvChange {
+export function credentialEnv(c: Credentials, ctx: KeysContext = {}): EnvChange {
   return [
     ['AWS_ACCESS_KEY_ID', c.accessKeyId],
     ['AWS_SECRET_ACCESS_KEY', c.secretAccessKey],
@@ -32,7 +46,21 @@ export function credentialEnv(c: Credentials): EnvChange {
     ['AWS_SECURITY_TOKEN', null],
     ['AWS_CREDENTIAL_EXPIRATION', c.expiration ? isoTime(c.expiration) : null],
     [MARKER, c.accessKeyId],
+    ...(ctx.profile !== undefined ? [[KEYS_PROFILE, ctx.profile] as const] : []),
+    ...(ctx.region ? ([['AWS_REGION', ctx.region], ['AWS_DEFAULT_REGION', ctx.region], [REGION_MARK, ctx.region]] as const) : []),
   ];
+}
+
+/**
+ * The region `awsp exports` writes: the profile's own. Into a shell (the shell formats) only
+ * when the user has not set one by hand: a region that awsp set (AWSP_REGION still equal) may
+ * be replaced, one the user set never is. Files for other programs always carry it.
+ */
+export function regionToExport(format: Format, region: string | undefined, env: Record<string, string | undefined>): string | null {
+  if (!region || format === 'process') return null;
+  if (!isShellFormat(format)) return region;
+  const mine = (v: string | undefined) => v === undefined || v === env[REGION_MARK];
+  return mine(env.AWS_REGION) && mine(env.AWS_DEFAULT_REGION) ? region : null;
 }
 
 /** ISO 8601 in UTC without milliseconds, as STS and the AWS CLI write it. */
@@ -49,9 +77,9 @@ function renderPowershell(change: EnvChange): string {
   );
 }
 
-/** Only the variables that have a value, without the marker: for formats that cannot unset. */
+/** Only the variables that have a value, without awsp's marks: for formats that cannot unset. */
 const setOnly = (change: EnvChange): Array<[string, string]> =>
-  change.filter((e): e is readonly [string, string] => e[1] !== null && e[0] !== MARKER).map(([n, v]) => [n, v]);
+  change.filter((e): e is readonly [string, string] => e[1] !== null && !MARKS.has(e[0])).map(([n, v]) => [n, v]);
 
 // `env` is the format of `docker run --env-file` and systemd's EnvironmentFile: the value is
 // everything after `=`, with no quoting, so a newline cannot be written.
@@ -92,8 +120,8 @@ export function processJson(c: Credentials): string {
   );
 }
 
-export function render(format: Format, c: Credentials): string {
-  return format === 'process' ? processJson(c) : renderChange(format, credentialEnv(c));
+export function render(format: Format, c: Credentials, ctx: KeysContext = {}): string {
+  return format === 'process' ? processJson(c) : renderChange(format, credentialEnv(c, ctx));
 }
 
 /** Any change of variables in FORMAT (all but `process`, which is for credentials only). */

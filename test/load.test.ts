@@ -21,6 +21,13 @@ describe('dist/ and its code caches', () => {
   it('holds each bundle, wrapped and ASCII, and a cache for each path', () => {
     const files = readdirSync(DIST).sort();
     assert.deepEqual(files, [
+      // The shell integration, rendered from the command table (src/shells/render.ts).
+      'awsp-complete.bash',
+      'awsp-complete.fish',
+      'awsp-complete.zsh',
+      'awsp.bash',
+      'awsp.fish',
+      'awsp.zsh',
       'cli.cjs',
       'cli.v8cache',
       'execa.cjs',

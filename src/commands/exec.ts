@@ -6,12 +6,15 @@ import { AMBIENT_KEYS, createResolver, PRIVATE_VARS } from '../credentials/resol
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
 import { loadBundle } from '../load.js';
-import { credentialEnv, MARKER } from '../formats.js';
+import { credentialEnv, KEYS_PROFILE, MARKER, REGION_MARK } from '../formats.js';
 import type { Parsed } from './parse.js';
 
 // Signals aimed at awsp alone are passed on. SIGINT and SIGQUIT come from the terminal to the
 // whole foreground process group, so the child has them already: awsp only survives them
 // (forwarding would deliver a second Ctrl-C, which many tools read as "abort now").
+/** What the shell integration sets for awsp, or in the shell: never for the command exec runs. */
+const SHELL_VARS = ['AWSP_SHELL', MARKER, KEYS_PROFILE, REGION_MARK];
+
 const FORWARD: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
 const SURVIVE: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 // A child's death by one of these is reported as 128+N, never re-raised on awsp: their default
@@ -57,7 +60,9 @@ export async function execCommand(a: Parsed, env: Env): Promise<number> {
   const { credentials, region } = resolved;
 
   const childEnv: Env = { ...process.env };
-  for (const n of [...PRIVATE_VARS, ...AMBIENT_KEYS, MARKER, 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete childEnv[n];
+  // The shell integration's own variables mean nothing to the command (and AWSP_SHELL would
+  // tell an awsp it runs which shell to write for).
+  for (const n of [...PRIVATE_VARS, ...AMBIENT_KEYS, ...SHELL_VARS, 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete childEnv[n];
   const endpoint = opts.server ? await (await import('../server/child.js')).serveChild(resolver, resolved, env, childEnv) : undefined;
   if (!endpoint) for (const [n, v] of credentialEnv(credentials)) if (v !== null && n !== MARKER) childEnv[n] = v;
   if (region) {

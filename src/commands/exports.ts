@@ -1,10 +1,11 @@
 import { awsPaths } from '../config/paths.js';
 import { exportsOptions } from '../credentials/args.js';
-import { readAwsFile, rewriteAwsFile, sectionNameProblem, setSection, type SectionValues } from '../config/write.js';
+import { configProfileName, loadIni } from '../config/profiles.js';
+import { MANAGED_KEY, readAwsFile, rewriteAwsFile, sectionNameProblem, setSection, type SectionValues } from '../config/write.js';
 import { resolveCredentials } from '../credentials/resolve.js';
 import { type Env, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
-import { type Format, isoTime, powershellQuote, render } from '../formats.js';
+import { type Format, isoTime, powershellQuote, regionToExport, render } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { currentShell, getShell } from '../shells/index.js';
 import { escapeText } from '../text.js';
@@ -28,7 +29,7 @@ export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
     if (why) throw new UserError(`cannot write a section named ${show(opts.writeCredentials)}: ${why}`, 2);
     section([['aws_access_key_id', 'x']])(readAwsFile(credentialsFile));
   }
-  const { credentials } = await resolveCredentials(opts, env);
+  const { credentials, region } = await resolveCredentials(opts, env);
 
   if (opts.writeCredentials !== null) {
     const name = opts.writeCredentials;
@@ -44,9 +45,10 @@ export async function exportsCommand(a: Parsed, env: Env): Promise<number> {
     );
     const until = credentials.expiration ? `, valid until ${isoTime(credentials.expiration)}` : '';
     warn(`wrote [${name}] to ${path}${until}; use it as the profile ${show(name)}`);
+    if (region) writeConfigRegion(awsPaths(env).config, name, region, opts.force);
     return 0;
   }
-  const text = render(format, credentials);
+  const text = render(format, credentials, { profile: opts.profile, region: regionToExport(format, region, env) });
   // --reveal on a terminal: for reading, so whatever a credential_process handed over cannot drive it.
   out(onTerminal ? text.split('\n').map(escapeText).join('\n') : text);
   return 0;
@@ -81,3 +83,27 @@ const profileArgFor = (format: Format, profile: string, env: Env): string =>
 const profileArg = (profile: string, env: Env, quote: (value: string) => string): string =>
   profile === (env.AWS_PROFILE || 'default') ? '' : ` ${/^[\w@%+=:,./-]+$/.test(profile) ? profile : quote(profile)}`;
 
+
+/**
+ * `--write-credentials NAME` also gives NAME the profile's region in the config file, so that
+ * `aws --profile NAME` needs no other setting (a region is not a credential: the credentials
+ * file is the wrong place for it). Written with the same writer and mark as the credentials:
+ * into a section awsp made (or a new one); a [profile NAME] of the user's keeps its region
+ * unless --force.
+ */
+export function writeConfigRegion(configFile: string, name: string, region: string, force: boolean): void {
+  const section = loadIni(configFile, []).ini.sections.find((s) => configProfileName(s.name) === name);
+  const mine = section === undefined || section.options.get(MANAGED_KEY)?.trim() === 'true';
+  if (section?.options.get('region')?.trim() === region) return;
+  if (!mine && !force) {
+    warn(`${show(name)} in ${configFile} is not awsp's: its region is left as it is (--force sets it to ${show(region)})`);
+    return;
+  }
+  const path = rewriteAwsFile(configFile, (text) =>
+    setSection(text, name === 'default' ? 'default' : `profile ${name}`, [['region', region], [MANAGED_KEY, 'true']], {
+      matches: (h) => configProfileName(h) === name,
+      file: 'the config file',
+    }),
+  );
+  warn(`wrote region ${show(region)} for ${show(name)} to ${path}`);
+}

@@ -18,14 +18,16 @@ export function generalHelp(): string {
     'awsp: switch AWS profiles in this shell\n\n' +
     columns([
       ['awsp PROFILE [--region R]', 'set AWS_PROFILE (clears keys that would override it)'],
+      ['awsp --region R', 'change only the region (AWS_REGION, AWS_DEFAULT_REGION)'],
       ['awsp -u | --unset', 'remove AWS_PROFILE entirely'],
-      ['awsp', 'show the active profile and what overrides it'],
-      ...visible.filter((c) => c.name !== 'status').map((c): [string, string] => [usageLine(c, { named: true, options: false }), c.summary]),
+      ['awsp', 'the same as awsp status'],
+      ...visible.map((c): [string, string] => [usageLine(c, { named: true, options: false }), c.summary]),
     ]) +
     '\nOptions:\n' +
     columns(TOP_OPTIONS.map((o) => [optionLine(o), o.summary])) +
     '\nawsp help COMMAND (or awsp COMMAND --help) says more about one command.\n' +
-    'Load the integration in your shell\'s rc file:\n' +
+    'TAB completes commands, profiles and option values; awsp_prompt shows the profile in a prompt.\n' +
+    'Load the integration in your shell\'s rc file (./install.sh does it, without starting Node):\n' +
     '  bash: eval "$(awsp init bash)"   zsh: eval "$(awsp init zsh)"   fish: awsp init fish | source\n'
   );
 }

@@ -114,22 +114,23 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
     }
   }
 
-  const usage = `usage: ${usageLine(spec)}`;
+  // Wrong arguments: what was wrong, the usage line, and where to read more.
+  const wrong = (what: string) => usageError(spec, `${what} (usage: ${usageLine(spec)})`);
   if (spec.command === 'required' && (command === null || command.length === 0)) {
-    throw new UserError(`${subject(spec)} runs a command given after --; ${usage}`, 2);
+    throw wrong(`${subject(spec)} needs a command after --`);
   }
   if (command !== null && command.length === 0) command = null;
   if (args.length > spec.args.length) {
     const what =
       spec.args.length === 0 ? 'takes no arguments' : spec.args.length === 1 ? `takes one ${spec.args[0]!.name.toLowerCase()} at most` : `takes at most ${spec.args.length} arguments`;
-    throw new UserError(`${subject(spec)} ${what}, not ${args.map(show).join(' ')}; ${usage}`, 2);
+    throw wrong(`${subject(spec)} ${what}, not ${args.map(show).join(' ')}`);
   }
   const missing = spec.args.slice(args.length).find((s) => !s.optional);
-  if (missing) throw new UserError(`${subject(spec)} needs a ${missing.name.toLowerCase()}; ${usage}`, 2);
+  if (missing) throw wrong(`${subject(spec)} needs a ${missing.name.toLowerCase()}`);
   for (const [i, v] of args.entries()) {
     const arg = spec.args[i]!;
     const why = arg.choices && !arg.choices.includes(v) ? `unknown ${arg.name.toLowerCase()} ${show(v)}; one of ${arg.choices.join(', ')}` : checkValue(arg.kind, arg.name, v);
-    if (why) throw new UserError(`${why}; ${usage}`, 2);
+    if (why) throw usageError(spec, why);
   }
 
   return {

@@ -1,9 +1,9 @@
 import { refreshCache } from '../cache.js';
-import { profileKind } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { out } from '../output.js';
 import { ssoStatusLines } from '../sso/state.js';
 import { escapeText } from '../text.js';
+import { listKind } from './list.js';
 
 export const KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION'] as const;
 
@@ -24,7 +24,7 @@ export function statusCommand(env: Env): string {
     if (p) {
       const region = p.options.get('region');
       const where = [p.inConfig ? set.config.path : '', p.inCredentials ? set.credentials.path : ''].filter(Boolean).join(' and ');
-      lines.push(`profile ${show(name)} (${profileKind(p)}${region ? `, ${escapeText(region)}` : ''}; ${escapeText(where)})`);
+      lines.push(`profile ${show(name)} (${listKind(p)}${region ? `, ${escapeText(region)}` : ''}; ${escapeText(where)})`);
     } else {
       lines.push(`profile ${show(name)}`);
       warn(`AWS_PROFILE=${show(name)} is not a profile in ${set.config.path} or ${set.credentials.path}`);
@@ -40,7 +40,8 @@ export function statusCommand(env: Env): string {
     const fromAwsp = env.AWSP_KEYS !== undefined && env.AWSP_KEYS === env.AWS_ACCESS_KEY_ID;
     if (fromAwsp) {
       const expires = env.AWS_CREDENTIAL_EXPIRATION;
-      lines.push(`keys exported by awsp${expires ? `, expiring ${escapeText(expires)}` : ''}: they, not AWS_PROFILE, are what the AWS CLI and SDKs use`);
+      const of = env.AWSP_KEYS_PROFILE ? ` for ${show(env.AWSP_KEYS_PROFILE)}` : '';
+      lines.push(`keys exported by awsp${of}${expires ? `, expiring ${escapeText(expires)}` : ''}: they, not AWS_PROFILE, are what the AWS CLI and SDKs use`);
     } else {
       warn(`${keys.join(', ')} ${keys.length > 1 ? 'are' : 'is'} set in the environment and override${keys.length > 1 ? '' : 's'} AWS_PROFILE; awsp clears them at the next switch`);
     }

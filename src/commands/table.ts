@@ -4,6 +4,7 @@
 // build) all come from here. A new command is an entry here plus its implementation.
 import type { Env } from '../context.js';
 import { FORMATS } from '../formats.js';
+import { SHELL_NAMES } from '../shells/index.js';
 import type { Parsed } from './parse.js';
 
 /** What a value is, for validation and for TAB completion in every shell. */
@@ -17,6 +18,7 @@ export type ValueKind =
   | 'command' // a program on PATH
   | 'file' // a path
   | 'service' // a console service name or URL
+  | 'subcommand' // one of awsp's commands
   | 'text'; // anything: no completion
 
 export interface OptionSpec {
@@ -29,6 +31,8 @@ export interface OptionSpec {
   /** The value's name in help (`--format FORMAT`). */
   readonly meta?: string;
   readonly summary: string;
+  /** What TAB offers for the value, when not the list of its kind (VALUES). */
+  readonly choices?: readonly string[];
 }
 
 export interface ArgSpec {
@@ -41,9 +45,10 @@ export interface ArgSpec {
 }
 
 /**
- * How the shell function treats the command:
+ * How the shell function treats the command (rendered into its `case` at build time):
  *   run     runs the awsp program (output to the terminal)
- *   eval    evaluates what the program prints on stdout: the command changes this shell
+ *   eval    evaluates what the program prints on stdout, only when it succeeds: the command
+ *           changes this shell (its messages go to stderr, its help too)
  *   switch  the switch itself, which the shell function does without Node when it can
  */
 export type ShellRoute = 'run' | 'eval' | 'switch';
@@ -79,19 +84,31 @@ const MFA_DURATION: OptionSpec = {
 const PROFILE_ARG: ArgSpec = { name: 'PROFILE', kind: 'profile', optional: true };
 const SSO_SESSION: OptionSpec = { long: 'sso-session', value: 'sso-session', meta: 'NAME', summary: 'the [sso-session NAME] of the config (default: the active profile\'s)' };
 
+/**
+ * What TAB offers for the kinds that have a fixed list (the shell integration holds them, so
+ * no Node starts at TAB). Regions come from the SDK at build time (src/regions.ts); profiles,
+ * SSO sessions, commands and files from the system at TAB.
+ */
+export const VALUES: Partial<Record<ValueKind, readonly string[]>> = {
+  format: FORMATS,
+  shell: SHELL_NAMES,
+  duration: ['900', '15m', '1h', '8h', '12h', '36h'],
+};
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'use',
-    summary: 'set AWS_PROFILE in this shell (what `awsp PROFILE` does)',
-    args: [{ name: 'PROFILE', kind: 'profile' }],
+    summary: 'set AWS_PROFILE in this shell, as `awsp PROFILE` does (--region alone: only the region)',
+    // Optional: `awsp --region R` changes the region of the profile in use (switch.ts checks that one is there).
+    args: [PROFILE_ARG],
     options: [REGION],
     route: 'switch',
-    examples: ['awsp use prod --region eu-west-1', 'awsp use -- -odd-name'],
+    examples: ['awsp use prod --region eu-west-1', 'awsp --region us-east-1', 'awsp use -- -odd-name'],
     run: async (a, env) => (await import('./switch.js')).notLoadedSwitch(a, env),
   },
   {
     name: 'status',
-    summary: 'the active profile, and what would override it (what `awsp` alone does)',
+    summary: 'the active profile, and what would override it (also `awsp` alone)',
     args: [],
     options: [],
     route: 'run',
@@ -100,11 +117,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'list',
-    summary: 'the profiles: a table on a terminal, one name per line in a pipe',
-    args: [],
-    options: [{ long: 'json', summary: 'machine-readable output' }],
+    summary: 'the profiles, or those whose name contains FILTER: a table, or names in a pipe',
+    args: [{ name: 'FILTER', kind: 'text', optional: true }],
+    options: [{ long: 'json', summary: 'machine-readable output (the same fields)' }],
     route: 'run',
-    examples: ['awsp list', 'awsp list --json'],
+    examples: ['awsp list', 'awsp list prod', 'awsp list --json'],
     run: async (a, env) => (await import('./list.js')).listMain(a, env),
   },
   {
@@ -254,7 +271,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'help',
     summary: 'help on awsp or on one command',
-    args: [{ name: 'COMMAND', kind: 'text', optional: true }],
+    args: [{ name: 'COMMAND', kind: 'subcommand', optional: true }],
     options: [],
     route: 'run',
     examples: ['awsp help exports'],
@@ -271,9 +288,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (_a, env) => (await import('./switch.js')).cacheCommand(env),
   },
   {
+    // Takes the switch's words as typed (`NAME ...` or `use NAME ...`), read against `use` (cli.ts).
     name: '__switch',
     summary: 'validate a switch and print the code that does it (for the shell integration)',
-    args: [{ name: 'PROFILE', kind: 'profile' }],
+    args: [PROFILE_ARG],
     options: [REGION],
     route: 'run',
     hidden: true,

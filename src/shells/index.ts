@@ -27,9 +27,23 @@ export function currentShell(env: NodeJS.ProcessEnv): Shell {
   return isShellName(base) ? SHELLS[base] : bash;
 }
 
-/** The integration script, shipped in shell/ beside dist/. */
+/** The lines of dist/awsp.SHELL around the stub that reads TAB completion from its own file. */
+const LAZY = ['# @AWSP_LAZY_BEGIN@', '# @AWSP_LAZY_END@'] as const;
+
+/**
+ * The integration as one script for `eval` (which has no file to find the completion part
+ * beside): dist/awsp.SHELL with its lazy-loading stub replaced by dist/awsp-complete.SHELL.
+ */
 export function initScript(shell: Shell): string {
-  return readFileSync(new URL(`shell/awsp.${shell.name}`, ROOT), 'utf8');
+  const read = (name: string) => readFileSync(new URL(`dist/${name}.${shell.name}`, ROOT), 'utf8');
+  return spliceCompletion(read('awsp'), read('awsp-complete'));
+}
+
+export function spliceCompletion(main: string, complete: string): string {
+  const begin = main.indexOf(`${LAZY[0]}\n`);
+  const end = main.indexOf(`${LAZY[1]}\n`);
+  if (begin < 0 || end < begin) throw new Error('the shell integration has no completion stub to replace; run npm run build');
+  return main.slice(0, begin) + complete.replace(/\n*$/, '\n') + main.slice(end + LAZY[1].length + 1);
 }
 
 export function renderEnv(shell: Shell, change: EnvChange): string {

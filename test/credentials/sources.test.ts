@@ -104,6 +104,9 @@ describe('sources', () => {
       AWS_SECRET_ACCESS_KEY: NASTY,
       AWS_SESSION_TOKEN: 'tok-proc',
       AWS_CREDENTIAL_EXPIRATION: '2099-01-02T03:04:05Z',
+      // The profile's region goes with the keys.
+      AWS_REGION: 'ap-south-1',
+      AWS_DEFAULT_REGION: 'ap-south-1',
     });
   });
 

@@ -28,6 +28,7 @@ import { type Credentials, FORMATS, render } from '../../src/formats.js';
 import { UserError } from '../../src/errors.js';
 import { escapeText, hasUnsafeText } from '../../src/text.js';
 import { AWSP_BIN, type Result, sandbox, type Sandbox, SHELLS, type ShellName, shellArgs } from '../helpers/sandbox.js';
+import { COMMANDS } from '../../src/commands/table.js';
 
 const SEED = Number(process.env.AWSP_FC_SEED ?? 0x5eed_a0b5);
 const RUNS = 1000;
@@ -543,7 +544,7 @@ describe('bash TAB completion of generated names', () => {
         // A name with a bidi control is left out of TAB menus (shown raw there), and switched to through Node.
         const offerable = !c.name.startsWith('-') && !(c.style === 'single' && c.name.includes("'")) && !(c.text === '' && c.full) && !hasUnsafeText(c.name);
         if (offerable && !meant.includes(c.name)) errs.push(`${JSON.stringify(c.line)} (text ${JSON.stringify(c.text)}): ${JSON.stringify(c.name)} not offered; offers mean ${JSON.stringify(meant.slice(0, 5))}`);
-        const subcommands = c.sub === '' ? ['use', 'list', 'exports', 'exec', 'init', 'help'] : [];
+        const subcommands = c.sub === '' ? COMMANDS.filter((x) => !x.hidden).map((x) => x.name) : [];
         // A word starting with `-` is completed with options.
         for (const m of meant) if (!known.has(m) && !subcommands.includes(m) && !m.startsWith('-')) errs.push(`${JSON.stringify(c.line)}: an offer means ${JSON.stringify(m)}, which is no profile`);
       });

@@ -242,12 +242,14 @@ export function diffDumps(before: Map<string, string>, after: Map<string, string
  * afterwards (printed by a key binding), so completion is checked end to end: registered
  * function, word splitting, quoting, and what readline/zle insert.
  */
-export function typeTab(shell: 'bash' | 'zsh', sb: Sandbox, lines: readonly string[], opts: { setup?: string; tabs?: number } = {}): string[] {
+export function typeTab(shell: 'bash' | 'zsh', sb: Sandbox, lines: readonly string[], opts: { setup?: string; tabs?: number; load?: string } = {}): string[] {
   const tabs = '\t'.repeat(opts.tabs ?? 1);
+  // load: how the integration is loaded (default: what `awsp init` prints).
+  const load = opts.load ?? `eval "$(awsp init ${shell})"`;
   const setup =
     shell === 'bash'
-      ? `PS1='$ '; bind 'set bell-style none'; eval "$(awsp init bash)"; bind -x '"\\C-xp": builtin printf "<<%s>>\\n" "$READLINE_LINE"'`
-      : `PS1='$ '; unsetopt beep; autoload -Uz compinit && compinit -u -d "$HOME/.zcompdump"; eval "$(awsp init zsh)"; __t_show() { print -r -- "<<$BUFFER>>"; }; zle -N __t_show; bindkey '^Xp' __t_show`;
+      ? `PS1='$ '; bind 'set bell-style none'; ${load}; bind -x '"\\C-xp": builtin printf "<<%s>>\\n" "$READLINE_LINE"'`
+      : `PS1='$ '; unsetopt beep; autoload -Uz compinit && compinit -u -d "$HOME/.zcompdump"; ${load}; __t_show() { print -r -- "<<$BUFFER>>"; }; zle -N __t_show; bindkey '^Xp' __t_show`;
   const argv = shell === 'bash' ? 'bash --noprofile --norc -i' : 'zsh -f -i';
   const driver = [
     'zmodload zsh/zpty',

@@ -101,7 +101,7 @@ describe('bash: the registered completion function, called as bash calls it', ()
         [['awsp', 'wi'], 1, 'awsp wi', 'wi', ['with\\ space']],
         [['awsp', "'wi"], 1, "awsp 'wi", 'wi', ['with space']],
         [['awsp', 'init', ''], 2, 'awsp init ', '', ['bash', 'zsh', 'fish']],
-        [['awsp', 'dev', '--region', ''], 3, 'awsp dev --region ', '', []],
+        [['awsp', 'dev', '--region', ''], 3, 'awsp dev --region ', '', ['eu-west-1', 'us-east-1', 'ap-southeast-2']],
       ];
       const script = [
         'set -euo pipefail',

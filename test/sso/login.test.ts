@@ -214,10 +214,10 @@ describe('awsp login (PKCE, the default)', () => {
     // The table, on a terminal: an SSO column, and under it what to run for the sessions that need it.
     const t = await spawnAsync('script', ['-qec', 'awsp list', '/dev/null'], { cwd: e.sb.dir, env: e.sb.env });
     const table = t.stdout.replace(/\r/g, '');
-    assert.match(table, /^ +PROFILE +KIND +REGION +SSO +FILE$/m);
-    assert.match(table, /^ +dev +sso +eu-west-1 +7h 5\dm +config$/m);
-    assert.match(table, /^ +legacy +sso +- +signed out +config$/m);
-    assert.match(table, /^ +static +static +- +- +config$/m);
+    assert.match(table, /^ +PROFILE +KIND +ACCOUNT +ROLE +REGION +SSO +FILE$/m);
+    assert.match(table, /^ +dev +sso +111111111111 +Admin +eu-west-1 +7h 5\dm +config$/m);
+    assert.match(table, /^ +legacy +sso +111111111111 +Admin +- +signed out +config$/m);
+    assert.match(table, /^ +static +static +- +- +- +- +config$/m);
     assert.match(table, /\n\nsso_start_url 'https:\/\/legacy\.example\/start': not signed in; run: awsp login legacy\n$/);
     noSecrets(e, s, l, t);
   });

@@ -1,0 +1,121 @@
+// `awsp list`: account and role, a kind for every profile, a filter, the same fields in --json;
+// and a file the AWS CLI refuses is said at the switch too, not only by list and status.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { listCommand } from '../../src/commands/list.js';
+import { awsp, dump, run, sandbox, type Sandbox, SHELLS } from '../helpers/sandbox.js';
+
+let sb: Sandbox;
+before(() => {
+  sb = sandbox();
+  sb.writeConfig(
+    [
+      '[default]',
+      'region = us-east-1',
+      '[profile prod-admin]',
+      'role_arn = arn:aws:iam::111122223333:role/ops/Admin',
+      'source_profile = default',
+      'region = eu-west-1',
+      '[profile prod-sso]',
+      'sso_session = corp',
+      'sso_account_id = 444455556666',
+      'sso_role_name = ReadOnly',
+      '[profile gov]',
+      'role_arn = arn:aws-us-gov:iam::777788889999:role/Deploy',
+      'credential_source = Environment',
+      '[profile tool]',
+      'credential_process = /bin/true',
+      '[profile plain]',
+      'output = json',
+      '[sso-session corp]',
+      'sso_start_url = https://example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '',
+    ].join('\n'),
+  );
+  sb.writeCredentials('[default]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n');
+});
+after(() => sb.cleanup());
+
+describe('awsp list', () => {
+  it('a table with kind, account and role for every profile', () => {
+    const table = listCommand(false, { ...sb.env, AWS_PROFILE: 'prod-sso' }, true);
+    const rows = table.split('\n').slice(0, 7).map((l) => l.split(/ +/).filter(Boolean));
+    assert.deepEqual(rows[0], ['PROFILE', 'KIND', 'ACCOUNT', 'ROLE', 'REGION', 'SSO', 'FILE'], table);
+    assert.deepEqual(
+      rows.slice(1).map((r) => (r[0] === '*' ? r.slice(1) : r).slice(0, 4)),
+      [
+        ['default', 'static', '-', '-'],
+        ['prod-admin', 'role', '111122223333', 'ops/Admin'],
+        ['prod-sso', 'sso', '444455556666', 'ReadOnly'],
+        ['gov', 'role', '777788889999', 'Deploy'],
+        ['tool', 'process', '-', '-'],
+        ['plain', 'settings-only', '-', '-'],
+      ],
+      table,
+    );
+    assert.match(table, /^\* prod-sso /m);
+  });
+
+  it('a filter: names containing it, ignoring case, in every output', () => {
+    assert.match(listCommand(false, sb.env, true, 'PROD'), /^ *PROFILE .*\n *prod-admin .*\n *prod-sso .*\n/);
+    assert.doesNotMatch(listCommand(false, sb.env, true, 'PROD'), /^ *(default|gov|tool|plain) /m);
+    assert.equal(listCommand(false, sb.env, true, 'nothing'), "no profile name contains 'nothing' (6 profiles in all)\n");
+    const r = awsp(sb, ['list', 'prod']);
+    assert.equal(r.code, 0, dump(r));
+    assert.equal(r.stdout, 'prod-admin\nprod-sso\n');
+  });
+
+  it('--json carries the same fields', () => {
+    const r = awsp(sb, ['list', '--json', 'sso'], { env: { AWS_PROFILE: 'prod-sso' } });
+    assert.equal(r.code, 0, dump(r));
+    const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.equal(rows.length, 1);
+    const { sso: _sso, ...fields } = rows[0]!;
+    assert.deepEqual(fields, { name: 'prod-sso', kind: 'sso', account: '444455556666', role: 'ReadOnly', region: null, files: ['config'], active: true });
+    const all = JSON.parse(awsp(sb, ['list', '--json']).stdout) as Array<{ kind: string; account: string | null }>;
+    assert.deepEqual(
+      all.map((p) => p.kind),
+      ['static', 'role', 'sso', 'role', 'process', 'settings-only'],
+    );
+  });
+
+  it('a filter is one argument', () => {
+    const r = awsp(sb, ['list', 'a', 'b']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^awsp: list takes one filter at most, not 'a' 'b' \(usage: awsp list \[FILTER\] \[options\]\); see awsp list --help\n$/);
+  });
+});
+
+describe('a config file the AWS CLI refuses', () => {
+  for (const shell of SHELLS) {
+    it(`${shell}: status and every switch say so, in one line; the switch still happens`, () => {
+      const s = sandbox();
+      try {
+        s.writeConfig('[profile a]\nregion = eu-west-1\n[profile b]\n[profile a]\n');
+        const show = shell === 'fish' ? 'printf "P=%s\\n" $AWS_PROFILE' : 'printf "P=%s\\n" "$AWS_PROFILE"';
+        const r = run(shell, s, ['awsp b', show, 'awsp a', show, 'awsp'].join('\n'));
+        assert.equal(r.code, 0, dump(r));
+        assert.match(r.stdout, /^P=b\nP=a\nprofile 'a' \(settings-only, eu-west-1;/, dump(r));
+        const lines = r.stderr.trimEnd().split('\n');
+        // One line per switch and one for status, each naming the file and the CLI's refusal.
+        assert.equal(lines.length, 3, dump(r));
+        for (const l of lines) assert.match(l, /^awsp: .*config: section \[profile a\] appears twice .*the AWS CLI refuses this file/, dump(r));
+      } finally {
+        s.cleanup();
+      }
+    });
+  }
+
+  it('TAB still completes the names', () => {
+    const s = sandbox();
+    try {
+      s.writeConfig('[profile alpha]\n[profile beta]\n[profile alpha]\n');
+      const r = run('fish', s, "complete -C 'awsp al'");
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['alpha'], dump(r));
+      assert.equal(r.stderr, '');
+    } finally {
+      s.cleanup();
+    }
+  });
+});
