@@ -4,7 +4,7 @@ import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import { SHELL_NAMES } from '../shells/index.js';
 import { FORMATS } from '../formats.js';
-import type { CommandSpec, OptionSpec, ValueKind } from './table.js';
+import { type CommandSpec, findCommand, type OptionSpec, type ValueKind } from './table.js';
 
 export interface Parsed {
   readonly spec: CommandSpec;
@@ -96,6 +96,11 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
       if (spec.command) command = rest;
       else args.push(...rest);
       break;
+    }
+    // An alias is a name of its command even when it looks like an option (`awsp help -i`).
+    if (a.startsWith('-') && spec.args[args.length]?.kind === 'subcommand' && !byShort.has(a.slice(1)) && !byLong.has(a.slice(2)) && findCommand(a)) {
+      args.push(a);
+      continue;
     }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');

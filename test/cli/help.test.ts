@@ -35,6 +35,20 @@ describe('help', () => {
     }
   });
 
+  it('awsp help ALIAS is the help of the command it names, for every alias in the table', () => {
+    const aliased = visible.filter((c) => (c.aliases ?? []).length > 0);
+    assert.ok(aliased.length > 0, 'the table has aliases (pick: -i)');
+    for (const c of aliased) {
+      const want = awsp(sb, ['help', c.name]);
+      for (const alias of c.aliases!) {
+        const r = awsp(sb, ['help', alias]);
+        assert.equal(r.code, 0, `help ${alias}: ${dump(r)}`);
+        assert.equal(r.stderr, '', `help ${alias}`);
+        assert.equal(r.stdout, want.stdout, `help ${alias} is help ${c.name}`);
+      }
+    }
+  });
+
   it('awsp --help lists every command with its summary, and the options', () => {
     const r = awsp(sb, ['--help']);
     assert.equal(r.code, 0);
