@@ -65,6 +65,9 @@ function checkValue(kind: ValueKind, name: string, v: string): string | null {
   }
 }
 
+/** `a, b or c`. */
+const list = (words: readonly string[]): string => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}` : words.join(''));
+
 const describe = (o: OptionSpec): string => `--${o.long}${o.short ? ` (-${o.short})` : ''}`;
 
 export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
@@ -82,7 +85,7 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
     }
     const v = inline ?? next();
     if (v === undefined) throw usageError(spec, `${describe(o)} needs a value (${o.meta ?? 'a value'})`);
-    const why = checkValue(o.value, `--${o.long}`, v);
+    const why = o.choices && !o.choices.includes(v) ? `--${o.long} takes ${list(o.choices)}, not ${show(v)}` : checkValue(o.value, `--${o.long}`, v);
     if (why) throw usageError(spec, why);
     values.set(o.long, v);
   };

@@ -31,7 +31,7 @@ export interface OptionSpec {
   /** The value's name in help (`--format FORMAT`). */
   readonly meta?: string;
   readonly summary: string;
-  /** What TAB offers for the value, when not the list of its kind (VALUES). */
+  /** The only values it takes, when not every one of its kind (VALUES): for validation and for TAB. */
   readonly choices?: readonly string[];
 }
 
@@ -210,7 +210,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [PROFILE_ARG],
     options: [
       { long: 'port', short: 'p', value: 'text', meta: 'PORT', summary: 'the port to listen on (default: any free one)' },
-      { long: 'format', short: 'f', value: 'format', meta: 'FORMAT', summary: `how to print the variables: ${FORMATS.filter((f) => f !== 'process').join(', ')} (default: this shell)` },
+      { long: 'format', short: 'f', value: 'format', meta: 'FORMAT', choices: FORMATS.filter((f) => f !== 'process'), summary: `how to print the variables: ${FORMATS.filter((f) => f !== 'process').join(', ')} (default: this shell)` },
       { long: 'env-file', value: 'file', meta: 'FILE', summary: 'write the variables to FILE (0600; env format unless --format) instead of printing them' },
       { long: 'reveal', summary: 'print the variables onto a terminal too (the token is a secret)' },
       DURATION,

@@ -71,7 +71,6 @@ export function serveOptions(a: Parsed, env: Env): ServeOptions {
     throw new UserError(`--port takes a port number from 1 to 65535, not ${JSON.stringify(port)}; see awsp serve --help`, 2);
   }
   const format = (a.value('format') ?? null) as Format | null;
-  if (format === 'process') throw new UserError('--format process is for credentials; the endpoint variables take any other format; see awsp serve --help', 2);
   const envFile = a.value('env-file') ?? null;
   if (envFile !== null && a.flag('reveal')) throw new UserError('--env-file prints nothing, so it takes no --reveal; see awsp serve --help', 2);
   return { ...credentialOptions(a, env), port: port === undefined ? 0 : Number(port), format, envFile, reveal: a.flag('reveal') };

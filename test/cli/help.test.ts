@@ -94,6 +94,9 @@ describe('parse errors', () => {
     [['use'], /^awsp: a switch needs a profile, or --region R alone to change only the region; see awsp --help$/],
     [['list', '--json=1'], /^awsp: --json takes no value; see awsp list --help$/],
     [['exports', '--force'], /^awsp: --force only goes with --write-credentials; see awsp exports --help$/],
+    // serve prints only variables: process is a format of credentials, so serve's list leaves it out.
+    [['serve', '--format', 'process'], /^awsp: --format takes bash, zsh, fish, powershell, env, dotenv or json, not 'process'; see awsp serve --help$/],
+    [['serve', '-f', 'yaml'], /^awsp: --format takes bash, zsh, fish, powershell, env, dotenv or json, not 'yaml'; see awsp serve --help$/],
   ];
   it('one line each, exit 2, naming the option and what it wanted', () => {
     for (const [argv, want] of CASES) {

@@ -26,6 +26,8 @@ const TYPED: Array<[line: string, want: string]> = [
   ['awsp exports --format js', 'awsp exports --format json '],
   ['awsp exports -f pow', 'awsp exports -f powershell '],
   ['awsp exports --format=dot', 'awsp exports --format=dotenv '],
+  // serve's formats leave out process: p is powershell alone.
+  ['awsp serve --format p', 'awsp serve --format powershell '],
   ['awsp exports --format json pr', 'awsp exports --format json prod '],
   ['awsp exports --no-se', 'awsp exports --no-session '],
   ['awsp exports --write-credentials x --rev', 'awsp exports --write-credentials x --reveal '],
@@ -89,6 +91,7 @@ describe('fish: complete -C', () => {
           'awsp ',
           'awsp exports --format ',
           'awsp exports --format=j',
+          'awsp serve -f ',
           'awsp dev --region eu-west-',
           'awsp exec -d ',
           'awsp init ',
@@ -108,6 +111,7 @@ describe('fish: complete -C', () => {
       assert.ok(got.get('awsp ')!.some(([v]) => v === 'dev'));
       assert.deepEqual(values(got, 'awsp exports --format ').sort(), ['bash', 'dotenv', 'env', 'fish', 'json', 'powershell', 'process', 'zsh']);
       assert.deepEqual(values(got, 'awsp exports --format=j'), ['--format=json']);
+      assert.deepEqual(values(got, 'awsp serve -f ').sort(), ['bash', 'dotenv', 'env', 'fish', 'json', 'powershell', 'zsh']);
       assert.deepEqual(got.get('awsp dev --region eu-west-'), [
         ['eu-west-1', 'Europe (Ireland)'],
         ['eu-west-2', 'Europe (London)'],
