@@ -40,8 +40,8 @@ export async function consoleCommand(a: Parsed, env: Env): Promise<number> {
   }
 
   // Long-term keys are asked for as they are (not as a GetSessionToken session, which the
-  // sign-in endpoint refuses), then turned into a federation session below.
-  const { credentials, longTerm } = await resolveCredentials({ ...credentialOptions(a, env), profile: name, noSession: true }, env);
+  // sign-in endpoint refuses), then turned into a federation session below: they never leave awsp.
+  const { credentials, longTerm } = await resolveCredentials({ ...credentialOptions(a, env), profile: name, noSession: true, keysStayInside: true }, env);
   let temporary = credentials;
   let sessionDuration: number | undefined;
   if (longTerm || credentials.sessionToken === undefined) {

@@ -8,6 +8,8 @@ export interface CredentialOptions {
   /** --duration, when given: the length of what is handed out (default: the profile's duration_seconds, else 1 hour). */
   duration: number | undefined;
   noSession: boolean;
+  /** With noSession: the caller only uses the keys itself (console federates them), so nothing warns of handing them out. */
+  keysStayInside?: boolean;
   login: boolean;
   /** --no-cache: neither read nor write the session cache. */
   noCache: boolean;

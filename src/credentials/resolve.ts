@@ -173,7 +173,7 @@ class Run {
     let got = await this.obtain(this.plan, true);
     if (got.credentials.sessionToken === undefined) {
       if (this.opts.noSession) {
-        warn(`exporting the long-term keys of ${show(this.opts.profile)} as they are (--no-session); without it they become a ${this.opts.duration ?? DEFAULT_DURATION} s session`);
+        if (!this.opts.keysStayInside) warn(`exporting the long-term keys of ${show(this.opts.profile)} as they are (--no-session); without it they become a ${this.opts.duration ?? DEFAULT_DURATION} s session`);
         return { credentials: got.credentials, region, longTerm: true, ...(got.accountId !== undefined && { accountId: got.accountId }) };
       }
       got = await this.session(got);
