@@ -100,8 +100,8 @@ const median = (xs: number[]): number => {
 
 /** One round of typing (run in a fresh process): the ms of each key, in order. */
 function typeRound(env: Record<string, string>): number[] {
-  const { profiles } = loadProfiles(awsPaths(env));
-  const rows = profiles.map((p) => profileRow(p, undefined));
+  const set = loadProfiles(awsPaths(env));
+  const rows = set.profiles.map((p) => profileRow(set, p, undefined));
   const matcher = new Matcher(rows);
   const columns = measure(rows);
   const view: View = { rows: 40, cols: 120, color: true };

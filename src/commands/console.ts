@@ -1,7 +1,7 @@
 // `awsp console [PROFILE]`: the AWS console in the browser, signed in as the profile.
-import { profileKind } from '../config/profiles.js';
 import { credentialOptions } from '../credentials/args.js';
 import { findProfile } from '../credentials/chain.js';
+import { profileKind } from '../credentials/plan.js';
 import { PRIVATE_VARS, resolveCredentials } from '../credentials/resolve.js';
 import { openInBrowser } from '../console/browser.js';
 import { federationEndpoint, federationToken, loginUrl, signinToken } from '../console/federate.js';
@@ -32,7 +32,7 @@ export async function consoleCommand(a: Parsed, env: Env): Promise<number> {
   const landing = destination(a.value('service'), region, partition);
   const endpoint = federationEndpoint(env, partition.signin);
   const seconds = a.seconds('duration');
-  const kind = profileKind(profile);
+  const kind = profileKind(set, profile.name);
   // Only credentials of AssumeRole* take SessionDuration; for others the session lasts as long as they do.
   const fromAssumeRole = kind === 'role' || kind === 'web-identity';
   if (fromAssumeRole && seconds !== undefined && seconds > MAX_ROLE_SESSION) {

@@ -1,5 +1,6 @@
 import { refreshCache } from '../cache.js';
-import { type Profile, profileKind } from '../config/profiles.js';
+import type { Profile, ProfileSet } from '../config/profiles.js';
+import { profileKind } from '../credentials/plan.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { isoTime } from '../formats.js';
 import { out, stdoutIsTerminal } from '../output.js';
@@ -21,8 +22,8 @@ export function profileIdentity(p: Profile): { account: string | null; role: str
 }
 
 /** The kind of credentials, with a word for a profile that has none of its own (region, output...): never a bare `-`. */
-export function listKind(p: Profile): string {
-  const kind = profileKind(p);
+export function listKind(set: ProfileSet, p: Profile): string {
+  const kind = profileKind(set, p.name);
   return kind === '-' ? 'settings-only' : kind;
 }
 
@@ -50,7 +51,7 @@ export function listCommand(json: boolean, env: Env, isTty: boolean, filter?: st
     const sso = ssoStates(set, env);
     const rows = profiles.map((p) => ({
       name: p.name,
-      kind: listKind(p),
+      kind: listKind(set, p),
       ...profileIdentity(p),
       region: p.options.get('region') ?? null,
       files: files(p),
@@ -76,7 +77,7 @@ export function listCommand(json: boolean, env: Env, isTty: boolean, filter?: st
       return [
         p.name === active ? '*' : '',
         escapeText(p.name),
-        listKind(p),
+        listKind(set, p),
         escapeText(account ?? '-'),
         escapeText(role ?? '-'),
         escapeText(p.options.get('region') ?? '-'),

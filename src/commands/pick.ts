@@ -28,7 +28,7 @@ export async function pickCommand(a: Parsed, env: Env): Promise<number> {
     refreshCache(env, set);
     warnings = set.warnings;
     if (set.profiles.length === 0) throw new UserError(`no profiles in ${set.config.path} or ${set.credentials.path}`);
-    return set.profiles.map((p) => profileRow(p, env.AWS_PROFILE));
+    return set.profiles.map((p) => profileRow(set, p, env.AWS_PROFILE));
   };
 
   let chosen: Row | null = null;

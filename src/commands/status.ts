@@ -24,7 +24,7 @@ export function statusCommand(env: Env): string {
     if (p) {
       const region = p.options.get('region');
       const where = [p.inConfig ? set.config.path : '', p.inCredentials ? set.credentials.path : ''].filter(Boolean).join(' and ');
-      lines.push(`profile ${show(name)} (${listKind(p)}${region ? `, ${escapeText(region)}` : ''}; ${escapeText(where)})`);
+      lines.push(`profile ${show(name)} (${listKind(set, p)}${region ? `, ${escapeText(region)}` : ''}; ${escapeText(where)})`);
     } else {
       lines.push(`profile ${show(name)}`);
       warn(`AWS_PROFILE=${show(name)} is not a profile in ${set.config.path} or ${set.credentials.path}`);

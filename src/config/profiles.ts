@@ -4,8 +4,6 @@ import { decodeUtf8, type IniFile, parseIni } from './ini.js';
 import type { AwsPaths } from './paths.js';
 import { shlexSplit } from './shlex.js';
 
-export type ProfileKind = 'role' | 'sso' | 'web-identity' | 'process' | 'static' | '-';
-
 export interface Profile {
   name: string;
   /** Which files define it. */
@@ -154,16 +152,6 @@ export function loadProfiles(paths: AwsPaths): ProfileSet {
     else profiles.push(p);
   }
   return { profiles, config, credentials, warnings };
-}
-
-export function profileKind(p: Profile): ProfileKind {
-  const o = p.options;
-  if (o.has('role_arn')) return 'role';
-  if (o.has('sso_session') || o.has('sso_start_url')) return 'sso';
-  if (o.has('web_identity_token_file')) return 'web-identity';
-  if (o.has('credential_process')) return 'process';
-  if (o.has('aws_access_key_id')) return 'static';
-  return '-';
 }
 
 /** Up to three existing names close to `name`, best first, for "did you mean". */

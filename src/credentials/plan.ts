@@ -62,15 +62,31 @@ export function stepProfiles(step: Step): string[] {
 const WHAT_IT_NEEDS =
   'it needs aws_access_key_id and aws_secret_access_key, role_arn, sso_account_id and sso_role_name, credential_process or web_identity_token_file';
 
-/** The options of one file's section for a profile, with that file's [DEFAULT] values, as botocore reads that file alone. */
-function fileSection(set: ProfileSet, file: 'config' | 'credentials', name: string): Map<string, string> | undefined {
-  const ini = file === 'config' ? set.config.ini : set.credentials.ini;
-  let found: Map<string, string> | undefined;
-  for (const s of ini.sections) {
+/** The profiles by name, and each file's sections by profile name: built once per plan, or once per set for kinds. */
+interface Index {
+  readonly byName: Map<string, Profile>;
+  readonly config: Map<string, Map<string, string>>;
+  readonly credentials: Map<string, Map<string, string>>;
+}
+
+function buildIndex(set: ProfileSet): Index {
+  const sections = (file: 'config' | 'credentials') => {
+    const found = new Map<string, Map<string, string>>();
     // `[default]` and `[profile default]` are the same profile: the later section wins.
-    if ((file === 'config' ? configProfileName(s.name) : s.name) === name) found = s.options;
-  }
-  return found && new Map([...ini.defaults, ...found]);
+    for (const s of (file === 'config' ? set.config.ini : set.credentials.ini).sections) {
+      const name = file === 'config' ? configProfileName(s.name) : s.name;
+      if (name !== null) found.set(name, s.options);
+    }
+    return found;
+  };
+  return { byName: new Map(set.profiles.map((p) => [p.name, p])), config: sections('config'), credentials: sections('credentials') };
+}
+
+/** The options of one file's section for a profile, with that file's [DEFAULT] values, as botocore reads that file alone. */
+function fileSection(set: ProfileSet, index: Index, file: 'config' | 'credentials', name: string): Map<string, string> | undefined {
+  const found = index[file].get(name);
+  const defaults = (file === 'config' ? set.config.ini : set.credentials.ini).defaults;
+  return found && (defaults.size === 0 ? found : new Map([...defaults, ...found]));
 }
 
 /** `[sso-session NAME]` of the config file, or undefined. */
@@ -85,19 +101,18 @@ function ssoSession(set: ProfileSet, name: string): Map<string, string> | undefi
 }
 
 class Planner {
-  private readonly byName: Map<string, Profile>;
   private readonly visited: string[];
 
   constructor(
     private readonly set: ProfileSet,
     top: string,
+    private readonly index: Index = buildIndex(set),
   ) {
-    this.byName = new Map(set.profiles.map((p) => [p.name, p]));
     this.visited = [top];
   }
 
   private options(name: string): Map<string, string> {
-    return this.byName.get(name)!.options;
+    return this.index.byName.get(name)!.options;
   }
 
   static isRole(o: Map<string, string>): boolean {
@@ -109,10 +124,14 @@ class Planner {
   }
 
   top(name: string): Step {
-    if (Planner.isRole(this.options(name))) return this.role(name);
-    const step = this.providers(name);
+    const step = this.source(name);
     if (!step) throw new UserError(`profile ${show(name)} has no credentials: ${WHAT_IT_NEEDS}`);
     return step;
+  }
+
+  /** The top step, or null for a profile with no credentials of its own (settings only). */
+  source(name: string): Step | null {
+    return Planner.isRole(this.options(name)) ? this.role(name) : this.providers(name);
   }
 
   /** botocore's ProfileProviderBuilder: web identity, SSO, credentials file, process, config file. */
@@ -136,7 +155,7 @@ class Planner {
   }
 
   private staticKeys(name: string, file: 'config' | 'credentials'): Step | null {
-    const o = fileSection(this.set, file, name);
+    const o = fileSection(this.set, this.index, file, name);
     const id = o?.get('aws_access_key_id');
     if (o === undefined || id === undefined) return null;
     const path = file === 'config' ? this.set.config.path : this.set.credentials.path;
@@ -219,7 +238,7 @@ class Planner {
   }
 
   private sourceProfile(parent: string, name: string): Step {
-    if (!this.byName.has(name)) {
+    if (!this.index.byName.has(name)) {
       throw new UserError(`profile ${show(parent)} has source_profile ${show(name)}, which does not exist; fix source_profile in the configuration`);
     }
     const o = this.options(name);
@@ -243,4 +262,26 @@ class Planner {
 export function planProfile(set: ProfileSet, profile: string): Step {
   findProfile(set, profile);
   return new Planner(set, profile).top(profile);
+}
+
+/**
+ * The kind of credentials a profile gives, as list, status and the picker show it: the kind of
+ * the step the resolver would take, `-` for a profile of settings only, `invalid` for one the
+ * resolver refuses (its error is said when it is used).
+ */
+export type ProfileKind = Exclude<Step['kind'], 'source'> | '-' | 'invalid';
+
+// One index per loaded set: a list of many profiles is planned in linear time.
+const indexes = new WeakMap<ProfileSet, Index>();
+
+export function profileKind(set: ProfileSet, profile: string): ProfileKind {
+  let index = indexes.get(set);
+  if (!index) indexes.set(set, (index = buildIndex(set)));
+  try {
+    // A role's source is never the top step: `source` only appears inside a role.
+    return (new Planner(set, profile, index).source(profile)?.kind ?? '-') as ProfileKind;
+  } catch (e) {
+    if (e instanceof UserError) return 'invalid';
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 // What the picker shows for each profile.
-import { type Profile, profileKind } from '../config/profiles.js';
+import type { Profile, ProfileSet } from '../config/profiles.js';
+import { profileKind } from '../credentials/plan.js';
 import type { Candidate } from './fuzzy.js';
 
 export interface Row extends Candidate {
@@ -16,7 +17,7 @@ function fromRoleArn(arn: string): { account: string; role: string } | null {
   return m ? { account: m[1]!, role: m[2]! } : null;
 }
 
-export function profileRow(p: Profile, active: string | undefined): Row {
+export function profileRow(set: ProfileSet, p: Profile, active: string | undefined): Row {
   const o = p.options;
   const arn = o.get('role_arn');
   const fromArn = arn === undefined ? null : fromRoleArn(arn);
@@ -28,7 +29,7 @@ export function profileRow(p: Profile, active: string | undefined): Row {
     nameLower: p.name.toLowerCase(),
     extra,
     extraLower: extra.toLowerCase(),
-    kind: profileKind(p),
+    kind: profileKind(set, p.name),
     region: o.get('region') ?? '',
     account,
     role,

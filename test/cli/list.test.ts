@@ -80,6 +80,48 @@ describe('awsp list', () => {
     );
   });
 
+  it("the kind is the source the resolver uses (the AWS CLI's order), and the same in status", () => {
+    const s = sandbox();
+    try {
+      s.writeConfig(
+        [
+          // Keys in the credentials file come before credential_process (aws configure list: shared-credentials-file).
+          '[profile creds-over-process]',
+          'credential_process = /bin/false',
+          // In the config file, credential_process comes before the keys (custom-process).
+          '[profile process-over-keys]',
+          'aws_access_key_id = AKIACONF',
+          'aws_secret_access_key = s',
+          'credential_process = /bin/false',
+          // role_arn with web_identity_token_file is AssumeRoleWithWebIdentity.
+          '[profile web]',
+          'role_arn = arn:aws:iam::111122223333:role/Web',
+          'web_identity_token_file = /nonexistent',
+          // An sso_session alone gives no credentials: the keys do (config-file).
+          '[profile keys-beside-sso-session]',
+          'sso_session = corp',
+          'aws_access_key_id = AKIASSO',
+          'aws_secret_access_key = s',
+          // The resolver refuses it: a role with nothing to assume it with.
+          '[profile broken]',
+          'role_arn = arn:aws:iam::111122223333:role/Nothing',
+          '[sso-session corp]',
+          'sso_start_url = https://example.awsapps.com/start',
+          'sso_region = us-east-1',
+          '',
+        ].join('\n'),
+      );
+      s.writeCredentials('[creds-over-process]\naws_access_key_id = AKIACREDS\naws_secret_access_key = s\n');
+      const want = ['static', 'process', 'web-identity', 'static', 'invalid'];
+      const all = JSON.parse(awsp(s, ['list', '--json']).stdout) as Array<{ name: string; kind: string }>;
+      assert.deepEqual(all.map((p) => p.kind), want, JSON.stringify(all));
+      const r = awsp(s, [], { env: { AWS_PROFILE: 'creds-over-process' } });
+      assert.match(r.stdout, /^profile 'creds-over-process' \(static;/m, dump(r));
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('a filter is one argument', () => {
     const r = awsp(sb, ['list', 'a', 'b']);
     assert.equal(r.code, 2);
