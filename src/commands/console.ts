@@ -1,4 +1,5 @@
 // `awsp console [PROFILE]`: the AWS console in the browser, signed in as the profile.
+import { configuredEndpoint } from '../config/endpoints.js';
 import { credentialOptions } from '../credentials/args.js';
 import { findProfile } from '../credentials/chain.js';
 import { profileKind } from '../credentials/plan.js';
@@ -45,7 +46,7 @@ export async function consoleCommand(a: Parsed, env: Env): Promise<number> {
   let temporary = credentials;
   let sessionDuration: number | undefined;
   if (longTerm || credentials.sessionToken === undefined) {
-    temporary = await federationToken(credentials, name, region || partition.stsRegion, seconds ?? DEFAULT_SECONDS);
+    temporary = await federationToken(credentials, name, region || partition.stsRegion, seconds ?? DEFAULT_SECONDS, configuredEndpoint(set, profile.name, env, 'sts'));
   } else if (fromAssumeRole) {
     sessionDuration = seconds ?? DEFAULT_SECONDS;
   } else if (seconds !== undefined) {

@@ -30,7 +30,7 @@ const NONSPACE = new RegExp(`[^${WS}]`);
 const SECTION = /^\[([^\n]+)\]/;
 
 // Python's str.splitlines() boundaries, used by botocore's nested-block parser.
-const SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
+export const SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 export const isWs = (c: number): boolean =>
   (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;

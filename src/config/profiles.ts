@@ -104,6 +104,17 @@ export function loadIni(path: string, warnings: string[]): LoadedFile {
 const errnoText = (e: NodeJS.ErrnoException): string => e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
 
 /** The profile name a config-file section defines, as botocore's build_profile_map decides. */
+/** `[KIND NAME]` of the config file (`sso-session`, `services`), with [DEFAULT]'s values; the later one wins, as in botocore (which reads any header that starts with KIND). */
+export function namedSection(set: ProfileSet, kind: string, name: string): Map<string, string> | undefined {
+  let found: Map<string, string> | undefined;
+  for (const s of set.config.ini.sections) {
+    if (!s.name.startsWith(kind)) continue;
+    const parts = shlexSplit(s.name);
+    if (parts && parts.length === 2 && parts[1] === name) found = s.options;
+  }
+  return found && new Map([...set.config.ini.defaults, ...found]);
+}
+
 export function configProfileName(section: string): string | null {
   if (section === 'default') return 'default';
   if (!section.startsWith('profile')) return null;

@@ -1,6 +1,7 @@
 // Credentials to a console sign-in URL: an IAM user's own keys become a federation session
 // (the sign-in endpoint takes only temporary credentials, and not those of GetSessionToken),
 // then the federation endpoint trades them for a sign-in token.
+import { endpointConfig } from '../config/endpoints.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import type { Credentials } from '../formats.js';
@@ -20,10 +21,10 @@ export const FEDERATION_POLICY = JSON.stringify({
 /** GetFederationToken's Name: 2 to 32 of [\w+=,.@-]. */
 export const federatedName = (profile: string): string => `awsp-${profile}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 32);
 
-export async function federationToken(keys: Credentials, profile: string, region: string, seconds: number): Promise<Credentials> {
+export async function federationToken(keys: Credentials, profile: string, region: string, seconds: number, endpoint: string | undefined): Promise<Credentials> {
   // The SDK bundle is loaded already: the credentials were resolved through it.
   const { STSClient, GetFederationTokenCommand } = await (loadBundle('sdk') as typeof Sdk).loadSts();
-  const client = new STSClient({ region, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }, profile });
+  const client = new STSClient({ region, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }, ...endpointConfig(endpoint), profile });
   try {
     const out = await client.send(new GetFederationTokenCommand({ Name: federatedName(profile), Policy: FEDERATION_POLICY, DurationSeconds: seconds }));
     const k = out.Credentials;

@@ -12,8 +12,7 @@
 //   6. aws_access_key_id in the config file's section.
 // A source_profile is resolved the same way, except that one with keys (or without role_arn)
 // never assumes its own role.
-import { configProfileName, type Profile, type ProfileSet } from '../config/profiles.js';
-import { shlexSplit } from '../config/shlex.js';
+import { configProfileName, namedSection, type Profile, type ProfileSet } from '../config/profiles.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import { findProfile } from './chain.js';
@@ -87,17 +86,6 @@ function fileSection(set: ProfileSet, index: Index, file: 'config' | 'credential
   const found = index[file].get(name);
   const defaults = (file === 'config' ? set.config.ini : set.credentials.ini).defaults;
   return found && (defaults.size === 0 ? found : new Map([...defaults, ...found]));
-}
-
-/** `[sso-session NAME]` of the config file, or undefined. */
-function ssoSession(set: ProfileSet, name: string): Map<string, string> | undefined {
-  let found: Map<string, string> | undefined;
-  for (const s of set.config.ini.sections) {
-    if (!s.name.startsWith('sso-session')) continue;
-    const parts = shlexSplit(s.name);
-    if (parts && parts.length === 2 && parts[1] === name) found = s.options;
-  }
-  return found && new Map([...set.config.ini.defaults, ...found]);
 }
 
 class Planner {
@@ -183,7 +171,7 @@ class Planner {
     const sessionName = o.get('sso_session');
     const required = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
     if (sessionName !== undefined) {
-      const session = ssoSession(this.set, sessionName);
+      const session = namedSection(this.set, 'sso-session', sessionName);
       if (!session) throw new UserError(`profile ${show(name)} names sso_session ${show(sessionName)}, but the config has no [sso-session ${sessionName}]`);
       for (const [k, v] of session) {
         const mine = o.get(k);

@@ -7,6 +7,7 @@
 // the MFA code once (kept for --mfa-duration, never handed out), then AssumeRole from that session,
 // which carries MultiFactorAuthPresent. AWS allows such chained roles at most one hour.
 import { readFileSync } from 'node:fs';
+import { configuredEndpoint, endpointConfig } from '../config/endpoints.js';
 import type { Profile } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
@@ -86,7 +87,9 @@ export function createResolver(opts: CredentialOptions, env: Env): Resolver {
       const plan = planProfile(set, opts.profile);
       const known = new Map(set.profiles.map((p) => [p.name, p]));
       const ctx: ErrorContext = { profile: opts.profile, chain: stepProfiles(plan).map((n) => known.get(n)!), known };
-      const run = new Run(opts, env, profile, plan, keys, resolver.interactive, warned);
+      // Asked only when a client is made: as in botocore, a missing services section fails the calls, not the keys.
+      const endpoint = (service: string) => configuredEndpoint(set, opts.profile, env, service);
+      const run = new Run(opts, env, profile, plan, keys, resolver.interactive, warned, endpoint);
       const attempt = () =>
         run.top().catch((e: unknown) => {
           throw explain(e, ctx);
@@ -153,6 +156,7 @@ class Run {
     private readonly keys: AmbientKeys,
     private readonly interactive: boolean,
     private readonly warned: Set<string>,
+    private readonly endpoint: (service: string) => string | undefined,
   ) {
     this.cache = SessionCache.open(env, !opts.noCache);
   }
@@ -236,7 +240,8 @@ class Run {
     return new STSClient({
       region: region || this.profile.options.get('region') || this.env.AWS_REGION || this.env.AWS_DEFAULT_REGION || 'us-east-1',
       ...(credentials && { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } }),
-      // Endpoint settings come from the profile asked for, as the CLI's do.
+      // Endpoint settings come from the profile asked for, as the CLI's do; the SDK alone would read AWS_PROFILE's.
+      ...endpointConfig(this.endpoint('sts')),
       profile: this.opts.profile,
     });
   }
@@ -347,7 +352,7 @@ class Run {
       ssoAccountId: step.accountId,
       ssoRegion: step.region,
       ssoRoleName: step.roleName,
-      clientConfig: { region: step.region },
+      clientConfig: { region: step.region, ...endpointConfig(this.endpoint('sso')) },
     };
     if (step.session !== undefined) {
       // The SDK's token provider looks the sso-session up in the files by profile name, with its own
