@@ -14,6 +14,9 @@ import { UserError } from '../errors.js';
 import { type Credentials, isoTime } from '../formats.js';
 import { FRESH_FOR_MS, isFresh } from '../sessions/cache.js';
 
+/** setTimeout's longest wait: a longer one (keys that last past 24 days) fires at once, with a warning on stderr. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface Served {
   credentials: Credentials;
   accountId?: string;
@@ -73,8 +76,10 @@ export async function startEndpoint(refresh: () => Promise<Served>, first: Serve
     const left = current.credentials.expiration ? current.credentials.expiration.getTime() - Date.now() : 0;
     if (closed || left <= FRESH_FOR_MS) return;
     timer = setTimeout(() => {
+      // Woken early by the cap below: wait again.
+      if (isFresh(current.credentials)) return schedule();
       fresh().catch((e: unknown) => opts.onError(e instanceof Error ? e.message : String(e)));
-    }, left - FRESH_FOR_MS + 1000);
+    }, Math.min(left - FRESH_FOR_MS + 1000, MAX_TIMER_MS));
     timer.unref();
   };
 

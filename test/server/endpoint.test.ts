@@ -269,6 +269,8 @@ describe('awsp serve', () => {
     child.kill('SIGINT');
     assert.deepEqual(await closed, [0, null]);
     assert.equal(existsSync(file), false, 'the file with the dead token is gone');
+    // These keys last until 2099: their refresh waits without overflowing a timer (Node warns on stderr).
+    assert.doesNotMatch(io.err, /Warning/, io.err);
     // On a terminal: no token without --reveal.
     const tty = await spawnAsync('script', ['-qec', `awsp serve temp 2>&1`, '/dev/null'], { cwd: sb.dir, env: sb.env, timeout: 20_000 });
     assert.match(tty.stdout, /^awsp: not printing the endpoint token onto the terminal; write it to a file with --env-file FILE \(0600\), or add --reveal\r?\n$/);
