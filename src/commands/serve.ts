@@ -1,8 +1,9 @@
 // `awsp serve [PROFILE]`: the credentials endpoint of `exec --server` in the foreground, for other
 // terminals and for containers. It prints the two variables that point a client at it (and the
 // region), then serves until Ctrl-C or SIGTERM.
-import { closeSync, constants, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeAtomic, WriteFailed } from '../config/write.js';
 import { serveOptions } from '../credentials/args.js';
 import { createResolver } from '../credentials/resolve.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
@@ -18,24 +19,10 @@ import type { Parsed } from './parse.js';
 function writePrivate(file: string, text: string): void {
   const st = lstatSync(file, { throwIfNoEntry: false });
   if (st && !st.isFile() && !st.isSymbolicLink()) throw new UserError(`--env-file ${show(file)} is not a regular file`);
-  const tmp = join(dirname(file), `.${basename(file)}.awsp-${process.pid}.tmp`);
-  let fd: number;
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    writeAtomic(file, join(dirname(file), `.${basename(file)}.awsp-${process.pid}.tmp`), Buffer.from(text, 'utf8'));
   } catch (e) {
-    throw new UserError(`cannot write --env-file ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    writeSync(fd, text);
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
-    throw new UserError(`cannot write --env-file ${show(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw e instanceof WriteFailed ? new UserError(`cannot write --env-file ${show(file)}: ${e.message}`) : e;
   }
 }
 
@@ -60,8 +47,14 @@ export async function serveCommand(a: Parsed, env: Env): Promise<number> {
   const region: Array<[string, string]> = first.region ? [['AWS_REGION', first.region], ['AWS_DEFAULT_REGION', first.region]] : [];
   const change: EnvChange = [...endpointEnv(endpoint), ...region];
   const text = renderChange(format, change);
-  if (opts.envFile !== null) writePrivate(opts.envFile, text);
-  else out(text);
+  try {
+    if (opts.envFile !== null) writePrivate(opts.envFile, text);
+    else out(text);
+  } catch (e) {
+    // Nobody can use the endpoint then: it must not keep awsp running.
+    await endpoint.close();
+    throw e;
+  }
   warn(`serving the credentials of ${show(opts.profile)} on ${endpoint.url} until Ctrl-C${opts.envFile !== null ? `; the variables are in ${opts.envFile}` : ''}`);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -208,7 +208,8 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a folder',
   ELOOP: 'too many symlinks',
 };
-const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
+/** Why a file operation failed, in words (errno codes awsp meets, else Node's message without its code and path). */
+export const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
 
 /** The file a symlink chain ends at (the links themselves are kept; their target is updated). */
 function followLinks(path: string): string {
@@ -539,17 +540,57 @@ function makeFolderFor(path: string, real: string): void {
   }
 }
 
-/** Puts BYTES in place of REAL through a temporary file and a rename, with REAL's owner, group and mode. */
-function replace(path: string, real: string, st: Stats | null, bytes: Buffer, secret: boolean): void {
-  const tmp = `${real}.awsp-${process.pid}-${random()}.tmp`;
+/** An atomic write that failed: while creating the temporary file beside the target, or after. */
+export class WriteFailed extends Error {
+  constructor(
+    readonly stage: 'create' | 'write',
+    readonly error: unknown,
+  ) {
+    super(reason(error));
+  }
+}
+
+/**
+ * Puts BYTES at TARGET atomically: TMP (beside it) is created 0600, written in full, given to
+ * `prepare` (owner, mode), synced and renamed over TARGET; on any failure TMP is removed. Synchronous
+ * from start to end, so a signal handler (which runs between JavaScript tasks) never sees it half
+ * done. A UserError of `prepare` passes through; anything else is a WriteFailed.
+ */
+export function writeAtomic(target: string, tmp: string, bytes: Buffer, prepare?: (fd: number) => void): void {
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o600);
   } catch (e) {
-    throw new UserError(`cannot write beside ${describe(path, real)}: ${reason(e)}; it was not changed`);
+    throw new WriteFailed('create', e);
   }
   try {
     writeAll(fd, bytes);
+    prepare?.(fd);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    if (statSync(tmp).size !== bytes.length) throw Object.assign(new Error('short write'), { code: 'EIO' });
+    renameSync(tmp, target);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean
+    }
+    throw e instanceof UserError ? e : new WriteFailed('write', e);
+  }
+}
+
+/** Puts BYTES in place of REAL through a temporary file and a rename, with REAL's owner, group and mode. */
+function replace(path: string, real: string, st: Stats | null, bytes: Buffer, secret: boolean): void {
+  const keep = (fd: number) => {
     const euid = process.geteuid?.() ?? -1;
     if (st) {
       // chown first: it clears set-id bits that chmod then restores.
@@ -567,25 +608,11 @@ function replace(path: string, real: string, st: Stats | null, bytes: Buffer, se
       const folder = statSync(dirname(real));
       if (folder.uid !== 0) fchownSync(fd, folder.uid, folder.gid);
     }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    if (statSync(tmp).size !== bytes.length) throw Object.assign(new Error('short write'), { code: 'EIO' });
-    renameSync(tmp, real);
+  };
+  try {
+    writeAtomic(real, `${real}.awsp-${process.pid}-${random()}.tmp`, bytes, keep);
   } catch (e) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // closed already
-      }
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean
-    }
-    if (e instanceof UserError) throw e;
-    throw new UserError(`cannot write ${describe(path, real)}: ${reason(e)}; it was not changed`);
+    if (!(e instanceof WriteFailed)) throw e;
+    throw new UserError(`cannot write ${e.stage === 'create' ? 'beside ' : ''}${describe(path, real)}: ${e.message}; it was not changed`);
   }
 }

@@ -6,9 +6,10 @@
 // Files are written as Python's json.dumps writes them, dates as UTC `YYYY-MM-DDTHH:MM:SSZ`.
 // awsp writes them atomically (a temporary file, then a rename), 0600, in a 0700 folder.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { reason, writeAtomic, WriteFailed } from '../config/write.js';
 import type { Env } from '../context.js';
 import { UserError } from '../errors.js';
 import type { SsoTarget } from './config.js';
@@ -129,15 +130,6 @@ export function sessionState(dir: string, t: SsoTarget, now = Date.now()): Sessi
   return { state: 'expired', expiresAt };
 }
 
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-};
-const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message;
-
 /**
  * The cache folder, made ready for secrets: created 0700 (with ~/.aws and ~/.aws/sso if they are
  * missing), and made 0700 when it exists but others could enter it (the CLI creates it 0755).
@@ -160,11 +152,7 @@ export function prepareCacheDir(dir: string): { tightened: boolean } {
   return { tightened: false };
 }
 
-/**
- * Writes DIR/KEY.json atomically: a 0600 temporary file beside it, written in full and synced,
- * then renamed over the old one. Synchronous from start to end, so a signal handler (which
- * runs between JavaScript tasks) never sees it half done.
- */
+/** Writes DIR/KEY.json atomically (0600), as the AWS files are written. */
 export function writeCacheFile(dir: string, key: string, text: string): string {
   const target = join(dir, `${key}.json`);
   try {
@@ -173,23 +161,10 @@ export function writeCacheFile(dir: string, key: string, text: string): string {
     if (e instanceof UserError) throw e;
   }
   const tmp = join(dirname(target), `.${key}.awsp-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
-  const bytes = Buffer.from(text, 'utf8');
-  let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o600);
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, target);
+    writeAtomic(target, tmp, Buffer.from(text, 'utf8'));
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw new UserError(`cannot write ${target}: ${reason(e)}`);
+    throw e instanceof WriteFailed ? new UserError(`cannot write ${target}: ${e.message}`) : e;
   }
   return target;
 }

@@ -276,6 +276,12 @@ describe('awsp serve', () => {
     assert.match(tty.stdout, /^awsp: not printing the endpoint token onto the terminal; write it to a file with --env-file FILE \(0600\), or add --reveal\r?\n$/);
     const badPort = await awspAsync(sb, ['serve', 'temp', '--port', '70000']);
     assert.equal(badPort.code, 2, dump(badPort));
+    // A file that cannot be written: one line in words, and no server left behind.
+    const nowhere = join(sb.dir, 'no-such-folder', 'serve.env');
+    const unwritable = await awspAsync(sb, ['serve', 'temp', '--env-file', nowhere], { timeout: 20_000 });
+    assert.equal(unwritable.signal, null, dump(unwritable));
+    assert.equal(unwritable.code, 1, dump(unwritable));
+    assert.equal(unwritable.stderr, `awsp: cannot write --env-file '${nowhere}': no such file or directory\n`);
   });
 
   /** serve with --env-file prints nothing on stdout: wait for its stderr line instead. */

@@ -2,7 +2,7 @@
 // runs in python3), profile names made safe, the marked block, the plan, the diff.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,7 +12,7 @@ import { parseIni } from '../../src/config/ini.js';
 import type { SsoTarget } from '../../src/sso/config.js';
 import { unifiedDiff } from '../../src/sso/diff.js';
 import { checkTemplate, planProfiles, populateText, safeName, validAssignments } from '../../src/sso/populate.js';
-import { cacheTime, pyJson, registrationKey, tokenKey } from '../../src/sso/tokens.js';
+import { cacheTime, pyJson, registrationKey, tokenKey, writeCacheFile } from '../../src/sso/tokens.js';
 import { escapeText } from '../../src/text.js';
 
 function python(code: string, input: unknown): unknown {
@@ -61,6 +61,22 @@ print(json.dumps(out))`,
       objects.map((o) => pyJson(o)),
       expected,
     );
+  });
+
+  test('written as the AWS files are: 0600, whole or not at all, a symlink refused, a failure in words', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsp-tokens-'));
+    try {
+      const file = writeCacheFile(dir, 'k', '{"a": 1}');
+      assert.equal(readFileSync(file, 'utf8'), '{"a": 1}');
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      symlinkSync(file, join(dir, 'link.json'));
+      assert.throws(() => writeCacheFile(dir, 'link', '{}'), /is a symlink; awsp will not write a token through it/);
+      const gone = join(dir, 'gone');
+      assert.throws(() => writeCacheFile(gone, 'k', '{}'), { message: `cannot write ${join(gone, 'k.json')}: no such file or directory` });
+      assert.deepEqual(readdirSync(dir).sort(), ['k.json', 'link.json'], 'no temporary file left');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('times as the CLI writes them: UTC, whole seconds, Z', () => {
