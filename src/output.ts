@@ -4,23 +4,30 @@ import { fstatSync, writeSync } from 'node:fs';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-function writeAll(fd: 1 | 2, text: string): void {
+/**
+ * Writes all of TEXT to FD with write(2): a non-blocking FD that is full (a pipe, a terminal) is
+ * waited for a moment, then written again. Returns the error that stopped it, or null.
+ */
+export function writeFully(fd: number, text: string): NodeJS.ErrnoException | null {
   const bytes = Buffer.from(text, 'utf8');
   let done = 0;
   while (done < bytes.length) {
     try {
       done += writeSync(fd, bytes, done);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // A non-blocking pipe that is full: wait for the reader a moment, then go on.
-      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 2);
-      else if (code === 'EPIPE') {
-        // The reader is gone (`awsp list | head -1`): nothing left to do, and nobody to tell.
-        if (fd === 1) process.exit(0);
-        return;
-      } else throw e;
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(pause, 0, 0, 2);
+      else return e as NodeJS.ErrnoException;
     }
   }
+  return null;
+}
+
+function writeAll(fd: 1 | 2, text: string): void {
+  const e = writeFully(fd, text);
+  if (e === null) return;
+  if (e.code !== 'EPIPE') throw e;
+  // The reader is gone (`awsp list | head -1`): nothing left to do, and nobody to tell.
+  if (fd === 1) process.exit(0);
 }
 
 export const out = (text: string): void => writeAll(1, text);

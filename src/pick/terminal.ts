@@ -1,8 +1,9 @@
 // The terminal itself (/dev/tty), so the picker works inside `$(…)`, where stdout is a pipe:
 // raw mode, the alternate screen, its size, and putting everything back however awsp ends.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { UserError } from '../errors.js';
+import { writeFully } from '../output.js';
 
 export interface Terminal {
   write(text: string): void;
@@ -55,18 +56,8 @@ export function openTerminal(): Terminal {
   let input: ReadStream | undefined;
   let output: WriteStream | undefined;
 
-  const write = (text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    let done = 0;
-    while (done < bytes.length) {
-      try {
-        done += writeSync(fd, bytes, done);
-      } catch (e) {
-        // A terminal that is gone (SIGHUP) takes nothing more; one that is busy, a moment later.
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return;
-      }
-    }
-  };
+  // A terminal that is gone (SIGHUP) takes nothing more: nobody to tell.
+  const write = (text: string) => void writeFully(fd, text);
 
   let closed = false;
   let resized = () => {};

@@ -122,6 +122,19 @@ describe('awsp list', () => {
     }
   });
 
+  it('a reader that stops early (awsp list | head -1): exit 0, nothing on stderr', () => {
+    const s = sandbox();
+    try {
+      // More than a pipe holds (64 KiB), so awsp is still writing when head leaves.
+      s.writeConfig(Array.from({ length: 6000 }, (_, i) => `[profile a-rather-long-profile-name-${i}]\n`).join(''));
+      const r = run('bash', s, 'awsp list | head -n 1; echo "status=${PIPESTATUS[0]}"', { load: false });
+      assert.equal(r.stdout, 'a-rather-long-profile-name-0\nstatus=0\n', dump(r));
+      assert.equal(r.stderr, '', dump(r));
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('a filter is one argument', () => {
     const r = awsp(sb, ['list', 'a', 'b']);
     assert.equal(r.code, 2);
