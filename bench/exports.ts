@@ -10,16 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliDataPath, startFakeAws } from '../test/helpers/fakeaws.js';
+import { median, REPO, type Row } from './common.js';
 
-export interface Row {
-  case: string;
-  ours_ms: number;
-  peer_ms: number | null;
-  ratio: number | null;
-  target: string;
-}
-
-const REPO = fileURLToPath(new URL('../', import.meta.url));
 const AWSP = join(REPO, 'bin', 'awsp.cjs');
 const CLI = '/usr/bin/aws';
 const RUNS = Number(process.env.AWSP_BENCH_RUNS ?? 15);
@@ -34,11 +26,6 @@ function timeOne(cmd: string, args: string[], env: Record<string, string>): Prom
     child.on('close', (code) => resolve({ ms: performance.now() - t, ok: code === 0, stderr }));
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export async function benchExports(): Promise<Row[]> {
   const fake = await startFakeAws();

@@ -16,16 +16,8 @@ import { loadProfiles } from '../src/config/profiles.js';
 import { Matcher, warmUpSteps } from '../src/pick/fuzzy.js';
 import { profileRow } from '../src/pick/rows.js';
 import { decodeKeys, initialState, type Key, measure, press, render, scroll, type View } from '../src/pick/ui.js';
+import { median, REPO, type Row } from './common.js';
 
-export interface Row {
-  case: string;
-  ours_ms: number;
-  peer_ms: number | null;
-  ratio: number | null;
-  target: string;
-}
-
-const REPO = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5) * 4;
 
 function config(dir: string, n: number): Record<string, string> {
@@ -92,11 +84,6 @@ function onPty(argv: string[], env: Record<string, string>, marker: string): num
   if (r.status !== 0 || !Number.isFinite(s)) throw new Error(`bench: ${argv.join(' ')} on a pty failed: ${r.stdout}${r.stderr}`);
   return s * 1000;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** One round of typing (run in a fresh process): the ms of each key, in order. */
 function typeRound(env: Record<string, string>): number[] {

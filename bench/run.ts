@@ -8,13 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { median, REPO } from './common.js';
 import { benchExports } from './exports.js';
 import { benchPick } from './pick.js';
 
 type Shell = 'bash' | 'zsh' | 'fish';
 const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
-const REPO = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env.AWSP_BENCH_ROUNDS ?? 5);
 
 const root = mkdtempSync(join(tmpdir(), 'awsp-bench-'));
@@ -75,11 +74,6 @@ function wall(argv: string[], env: Record<string, string>): number {
   if (r.status !== 0) throw new Error(`${argv.join(' ').slice(0, 200)} failed: ${r.stderr}`);
   return ms;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Median per-operation ms of `op` and of the awk floor, interleaved round by round. */
 function perOp(shell: Shell, f: Fixture, op: string, k: number): { ours: number; floor: number } {
