@@ -1,11 +1,10 @@
 // awsp exec: keys only in the child, its exit status and signals passed through, Ctrl-C survived.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fakeAwsSandbox } from '../helpers/aws-files.js';
 import type { FakeAws } from '../helpers/fakeaws.js';
-import { AWSP_BIN, dump, type Sandbox } from '../helpers/sandbox.js';
-import { awspAsync, runAsync } from '../helpers/spawn.js';
+import { dump, type Sandbox } from '../helpers/sandbox.js';
+import { awspAsync, runAsync, startAwspUntil } from '../helpers/spawn.js';
 
 let fake: FakeAws;
 let sb: Sandbox;
@@ -68,30 +67,7 @@ describe('awsp exec', () => {
   });
 
   /** Starts `awsp exec temp -- sh -c SCRIPT` in its own process group and waits for "ready". */
-  async function execReady(script: string) {
-    const child = spawn(AWSP_BIN, ['exec', 'temp', '--', 'sh', '-c', `${script}; echo ready; while :; do sleep 0.05; done`], {
-      cwd: sb.dir,
-      env: sb.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
-    const io = { out: '', err: '' };
-    child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d: Buffer) => {
-        io.out += d.toString();
-        if (io.out.includes('ready')) resolve();
-      }),
-    );
-    const closed = new Promise<[number | null, string | null]>((resolve) =>
-      child.on('close', (c, s) => {
-        clearTimeout(guard);
-        resolve([c, s]);
-      }),
-    );
-    return { child, io, closed };
-  }
+  const execReady = (script: string) => startAwspUntil(sb, ['exec', 'temp', '--', 'sh', '-c', `${script}; echo ready; while :; do sleep 0.05; done`], 'ready', { timeout: 20_000 });
 
   test('Ctrl-C reaches the child, and awsp waits for it instead of dying first', async () => {
     // The terminal sends SIGINT to the whole foreground process group: awsp and the child.

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { awsSandbox, writeAllSources } from '../helpers/aws-files.js';
 import { AWSP_BIN, dump, type Result, type Sandbox } from '../helpers/sandbox.js';
-import { runAsync, spawnAsync } from '../helpers/spawn.js';
+import { runAsync, spawnAsync, startAwspUntil } from '../helpers/spawn.js';
 
 let sb: Sandbox;
 before(() => {
@@ -84,24 +84,10 @@ describe('SIGUSR1 never opens the inspector', () => {
   });
 
   test('sent to awsp exec: passed on to the command, awsp stays shut', async () => {
-    const child = spawn(AWSP_BIN, ['exec', 'temp', '--', 'sh', '-c', 'trap "echo child-got-usr1; exit 5" USR1; echo ready; while :; do sleep 0.05; done'], {
-      cwd: sb.dir,
-      env: sb.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const io = { out: '', err: '' };
-    child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d: Buffer) => {
-        io.out += d.toString();
-        if (io.out.includes('ready')) resolve();
-      }),
-    );
-    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const script = 'trap "echo child-got-usr1; exit 5" USR1; echo ready; while :; do sleep 0.05; done';
+    const { child, io, closed } = await startAwspUntil(sb, ['exec', 'temp', '--', 'sh', '-c', script], 'ready', { detached: false, timeout: 15_000 });
     child.kill('SIGUSR1');
-    const code = await closed;
-    clearTimeout(guard);
+    const [code] = await closed;
     assert.doesNotMatch(io.err, OPENED);
     assert.equal(io.err, '');
     assert.equal(io.out, 'ready\nchild-got-usr1\n');

@@ -1,6 +1,6 @@
 // Non-blocking variants of the sandbox runners: servers that run inside the test process
 // (the fake AWS endpoints) keep answering while awsp runs, and runs can overlap.
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { AWSP_BIN, type Result, type Sandbox, shellArgs, type ShellName } from './sandbox.js';
 
 /** Starts a process and collects its output, with an optional input and a timeout (then SIGKILL). */
@@ -43,4 +43,50 @@ export function runAsync(
 /** `awsp`, without blocking the test process. */
 export function awspAsync(sb: Sandbox, args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): Promise<Result> {
   return spawnAsync(AWSP_BIN, args, { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });
+}
+
+/** A long-running awsp (exec, serve) started by `startAwspUntil`. */
+export interface Running {
+  child: ChildProcessWithoutNullStreams;
+  /** Its output so far, still growing. */
+  io: { out: string; err: string };
+  /** Its exit code and signal, once it has ended. */
+  closed: Promise<[number | null, string | null]>;
+}
+
+/**
+ * Starts awsp with ARGS and resolves once READY appears in its stdout (or its stderr: `on`);
+ * rejects, with its output, if it ends first. Detached (its own process group, which a test can
+ * signal as a terminal would) unless `detached: false`; killed, group and all, after `timeout` ms.
+ */
+export async function startAwspUntil(
+  sb: Sandbox,
+  args: string[],
+  ready: string,
+  opts: { on?: 'stdout' | 'stderr'; env?: Record<string, string>; detached?: boolean; timeout?: number } = {},
+): Promise<Running> {
+  const detached = opts.detached ?? true;
+  const child = spawn(AWSP_BIN, args, { cwd: sb.dir, env: { ...sb.env, ...opts.env }, detached, stdio: 'pipe' });
+  child.stdin.end();
+  const guard = setTimeout(() => (detached ? process.kill(-child.pid!, 'SIGKILL') : child.kill('SIGKILL')), opts.timeout ?? 30_000);
+  const io = { out: '', err: '' };
+  const closed = new Promise<[number | null, string | null]>((resolve) =>
+    child.on('close', (c, s) => {
+      clearTimeout(guard);
+      resolve([c, s]);
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const seen = () => (opts.on === 'stderr' ? io.err : io.out).includes(ready) && resolve();
+    child.stdout.on('data', (d: Buffer) => {
+      io.out += d.toString();
+      seen();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      io.err += d.toString();
+      seen();
+    });
+    void closed.then(() => reject(new Error(`awsp ended before ${JSON.stringify(ready)}:\n--- stdout\n${io.out}--- stderr\n${io.err}`)));
+  });
+  return { child, io, closed };
 }

@@ -2,7 +2,7 @@
 // real clients use (the AWS CLI v2, botocore, the JS SDK), refreshing across an expiry; tokens
 // checked; no listener left behind; the token on no command line.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fakeAwsSandbox } from '../helpers/aws-files.js';
 import { cliDataPath, type FakeAws } from '../helpers/fakeaws.js';
-import { AWSP_BIN, dump, REPO, type Sandbox } from '../helpers/sandbox.js';
-import { awspAsync, spawnAsync } from '../helpers/spawn.js';
+import { dump, REPO, type Sandbox } from '../helpers/sandbox.js';
+import { awspAsync, spawnAsync, startAwspUntil } from '../helpers/spawn.js';
 
 let fake: FakeAws;
 let sb: Sandbox;
@@ -47,26 +47,7 @@ const listening = (port: number): string[] =>
     .map((c) => c[1]!.split(':')[0]!);
 
 /** Starts awsp (exec --server, or serve) detached, and waits until its first stdout line is there. */
-async function startAwsp(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(AWSP_BIN, args, { cwd: sb.dir, env: { ...sb.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
-  const io = { out: '', err: '' };
-  child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
-  const closed = new Promise<[number | null, string | null]>((resolve) =>
-    child.on('close', (c, s) => {
-      clearTimeout(guard);
-      resolve([c, s]);
-    }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      io.out += d.toString();
-      if (io.out.includes('\n')) resolve();
-    });
-    closed.then(() => reject(new Error(`awsp ended early:\n${io.out}\n${io.err}`)));
-  });
-  return { child, io, closed };
-}
+const startAwsp = (args: string[], env: Record<string, string> = {}) => startAwspUntil(sb, args, '\n', { env, timeout: 60_000 });
 
 const vars = (text: string): Record<string, string> =>
   Object.fromEntries(
@@ -285,24 +266,5 @@ describe('awsp serve', () => {
   });
 
   /** serve with --env-file prints nothing on stdout: wait for its stderr line instead. */
-  async function startAwspQuiet(args: string[]) {
-    const child = spawn(AWSP_BIN, args, { cwd: sb.dir, env: sb.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
-    const io = { out: '', err: '' };
-    child.stdout.on('data', (d: Buffer) => (io.out += d.toString()));
-    const closed = new Promise<[number | null, string | null]>((resolve) =>
-      child.on('close', (c, s) => {
-        clearTimeout(guard);
-        resolve([c, s]);
-      }),
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        io.err += d.toString();
-        if (io.err.includes('serving')) resolve();
-      });
-      closed.then(() => reject(new Error(`awsp ended early:\n${io.out}\n${io.err}`)));
-    });
-    return { child, io, closed };
-  }
+  const startAwspQuiet = (args: string[]) => startAwspUntil(sb, args, 'serving', { on: 'stderr' });
 });
