@@ -101,9 +101,9 @@ export function loadIni(path: string, warnings: string[]): LoadedFile {
 }
 
 /** "i/o error" from "EIO: i/o error, read": the reason without Node's code and syscall. */
-const errnoText = (e: NodeJS.ErrnoException): string => e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
+/** Node's message for a failed file operation, without its code and path (`no such file or directory`). */
+export const errnoText = (e: NodeJS.ErrnoException): string => e.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
 
-/** The profile name a config-file section defines, as botocore's build_profile_map decides. */
 /** `[KIND NAME]` of the config file (`sso-session`, `services`), with [DEFAULT]'s values; the later one wins, as in botocore (which reads any header that starts with KIND). */
 export function namedSection(set: ProfileSet, kind: string, name: string): Map<string, string> | undefined {
   let found: Map<string, string> | undefined;
@@ -115,6 +115,7 @@ export function namedSection(set: ProfileSet, kind: string, name: string): Map<s
   return found && new Map([...set.config.ini.defaults, ...found]);
 }
 
+/** The profile name a config-file section defines, as botocore's build_profile_map decides. */
 export function configProfileName(section: string): string | null {
   if (section === 'default') return 'default';
   if (!section.startsWith('profile')) return null;

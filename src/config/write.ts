@@ -30,7 +30,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { headerOf, indentOf, isComment, LINE_BREAK, optionOf, parseIni, pyStrip } from './ini.js';
-import { configProfileName, tooLarge } from './profiles.js';
+import { configProfileName, errnoText, tooLarge } from './profiles.js';
 
 /** The key that marks a section as written by awsp, so a later write may replace it. */
 export const MANAGED_KEY = 'awsp_managed';
@@ -208,8 +208,8 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a folder',
   ELOOP: 'too many symlinks',
 };
-/** Why a file operation failed, in words (errno codes awsp meets, else Node's message without its code and path). */
-export const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+( '.*')?$/, '');
+/** Why a file operation failed, in words: awsp's for the codes it meets, else Node's. */
+export const reason = (e: unknown): string => REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? errnoText(e as NodeJS.ErrnoException);
 
 /** The file a symlink chain ends at (the links themselves are kept; their target is updated). */
 function followLinks(path: string): string {
