@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { configuredEndpoint } from '../../src/config/endpoints.js';
 import { awsPaths } from '../../src/config/paths.js';
 import { loadProfiles } from '../../src/config/profiles.js';
-import { NOWHERE } from '../helpers/aws-files.js';
+import { NOWHERE, writeSsoToken } from '../helpers/aws-files.js';
 import { type FakeAws, startFakeAws } from '../helpers/fakeaws.js';
 import { dump, sandbox, type Sandbox } from '../helpers/sandbox.js';
 import { awspAsync } from '../helpers/spawn.js';
@@ -17,7 +17,7 @@ import { awspAsync } from '../helpers/spawn.js';
 let fake: FakeAws;
 let sb: Sandbox;
 before(async () => {
-  fake = await startFakeAws();
+  fake = await startFakeAws({ ssoTokens: ['tok-corp'] });
   // No AWS_ENDPOINT_URL_* of the shared sandboxes: each case sets what it tests.
   sb = sandbox({ AWS_EC2_METADATA_DISABLED: 'true' });
   const role = (name: string, services: string) =>
@@ -33,7 +33,19 @@ before(async () => {
       'region = eu-west-1',
       '[profile missing-services]',
       'services = gone',
+      // The portal (GetRoleCredentials) through the services section's sso entry.
+      '[profile sso-via-services]',
+      'sso_session = corp',
+      'sso_account_id = 123456789012',
+      'sso_role_name = Dev',
+      'services = local',
+      `endpoint_url = ${NOWHERE}`,
+      '[sso-session corp]',
+      'sso_start_url = https://corp.example/start',
+      'sso_region = eu-west-1',
       '[services local]',
+      'sso =',
+      `  endpoint_url = ${fake.url}`,
       's3 =',
       `  endpoint_url = ${NOWHERE}`,
       'sts =',
@@ -45,6 +57,7 @@ before(async () => {
     ].join('\n'),
   );
   sb.writeCredentials('[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base/secret\n');
+  writeSsoToken(sb, 'corp', 'tok-corp', new Date(Date.now() + 3600_000), { region: 'eu-west-1', startUrl: 'https://corp.example/start' });
 });
 after(async () => {
   sb.cleanup();
@@ -89,6 +102,14 @@ describe('the STS endpoint', () => {
       assert.equal(fake.count('AssumeRole', from), 2);
     });
   }
+
+  test("SSO's portal too: the services section's sso entry", async () => {
+    const from = fake.requests.length;
+    const r = await awspAsync(sb, ['exports', 'sso-via-services', '--format', 'json', '--no-cache']);
+    assert.equal(r.code, 0, dump(r));
+    assert.match((JSON.parse(r.stdout) as Record<string, string>).AWS_ACCESS_KEY_ID!, /^ASIASSO/);
+    assert.equal(fake.requests.slice(from).filter((q) => q.service === 'sso').length, 1);
+  });
 
   test("the profile asked for decides, not AWS_PROFILE's", async () => {
     const from = fake.requests.length;
