@@ -186,11 +186,23 @@ class Run {
   }
 
   private async cached(key: unknown, kind: string, profiles: string[], fetch: () => Promise<Cached>): Promise<Cached> {
-    const hit = this.cache.get(key as object, profiles);
+    // Where the calls go decides what they return (a local STS's keys are not AWS's): the
+    // environment's endpoints are in the cache's context, the profile's are added here.
+    const full = { ...(key as object), endpoints: this.endpoints() };
+    const hit = this.cache.get(full, profiles);
     if (hit) return hit;
     const got = await fetch();
-    this.cache.put(key as object, kind, profiles, got);
+    this.cache.put(full, kind, profiles, got);
     return got;
+  }
+
+  private endpoints(): unknown {
+    try {
+      return [this.endpoint('sts') ?? null, this.endpoint('sso') ?? null];
+    } catch {
+      // A services section that is not there: the call fails when it is made, not the lookup.
+      return 'unresolved';
+    }
   }
 
   private describe(step: Step): unknown {

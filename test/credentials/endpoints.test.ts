@@ -5,6 +5,7 @@
 // botocore (python3) resolves each case too, so the order asserted is the real one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { configuredEndpoint } from '../../src/config/endpoints.js';
 import { awsPaths } from '../../src/config/paths.js';
@@ -135,6 +136,23 @@ describe('the STS endpoint', () => {
       else assert.equal(ours, theirs, `${profile} ${JSON.stringify(env)}`);
     }
     assert.throws(() => configuredEndpoint(set, 'missing-services', sb.env, 'sts'), /^UserError: profile 'missing-services' names services 'gone', but the config has no \[services gone\]$/);
+  });
+
+  test("a cached session is the endpoint's: another services section asks again", async () => {
+    const from = fake.requests.length;
+    for (let i = 0; i < 2; i++) assert.equal((await awspAsync(sb, ['exports', 'via-services', '--format', 'json'])).code, 0);
+    assert.equal(fake.count('AssumeRole', from), 1, 'the second run took the cached session');
+    const config = readFileSync(sb.config, 'utf8');
+    try {
+      // The same server by another URL: to awsp, another endpoint.
+      sb.writeConfig(config.replace(`sts =\n  endpoint_url = ${fake.url}\n`, `sts =\n  endpoint_url = ${fake.url}/\n`));
+      assert.notEqual(readFileSync(sb.config, 'utf8'), config);
+      const r = await awspAsync(sb, ['exports', 'via-services', '--format', 'json']);
+      assert.equal(r.code, 0, dump(r));
+      assert.equal(fake.count('AssumeRole', from), 2);
+    } finally {
+      sb.writeConfig(config);
+    }
   });
 
   test('without any of them that reaches it, the call fails: the guards are real', async () => {
