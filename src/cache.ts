@@ -5,7 +5,10 @@
 // trust.test.ts checks that Node and the three shells agree.
 //
 // Format: a version line, then `+PATH` or `-PATH` for the config and the credentials file (there
-// or not when the cache was built), then one name per line. PATH is the key below.
+// or not when the cache was built), then one name per line. PATH is the key below. The line of
+// a profile that signs in through IAM Identity Center goes on, after a tab, with its token file
+// and, after another tab, the warning a switch prints while that token is missing or expired
+// (src/sso/state.ts switchWarning): the shells judge the token at each switch, with builtins.
 //
 // The key of an AWS file is the absolute path the AWS CLI would open: the variable (or the
 // default, `~/.aws/config`), expanded as botocore does (a leading `~` or `~/` with $HOME,
@@ -23,9 +26,11 @@
 // an older one changes its folder), and each file's presence is unchanged.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
+import { ssoTargets, switchWarning } from './sso/state.js';
+import { ssoCacheDir, tokenPath } from './sso/tokens.js';
 import { hasUnsafeText } from './text.js';
 
-export const CACHE_VERSION = 'awsp-names-v2';
+export const CACHE_VERSION = 'awsp-names-v3';
 
 type Env = Record<string, string | undefined>;
 
@@ -94,14 +99,23 @@ export function cacheLocation(env: Env): CacheLocation {
 }
 
 /** The cache's text for SET, with the header the shell compares against its own keys. */
-export function cacheText(set: ProfileSet, loc: CacheLocation): string {
+export function cacheText(set: ProfileSet, loc: CacheLocation, env: Env): string {
   // Without a key (a path the cache cannot stand for, say with a newline) no path is written:
   // a newline in it would shift the header, and no cache file is written for it anyway.
   const flag = (f: LoadedFile, key: string | null) => `${f.snapshot.exists ? '+' : '-'}${key ?? '?'}`;
-  // A name with a C1 or bidi control is left out: TAB menus would show it raw. Switching to it
-  // still works, through Node (`awsp __switch`), which validates against the files themselves.
-  const names = set.profiles.map((p) => p.name).filter((n) => !hasUnsafeText(n));
-  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...names, ''].join('\n');
+  const sso = ssoTargets(set);
+  const dir = ssoCacheDir(env);
+  const lines: string[] = [];
+  for (const { name } of set.profiles) {
+    // A name with a control (a tab too) or bidi character is left out: TAB menus would show it
+    // raw. Switching to it still works, through Node (`awsp __switch`), which validates against
+    // the files themselves; so does an SSO profile whose token path has one (an odd HOME).
+    if (hasUnsafeText(name)) continue;
+    const t = sso.get(name);
+    if (!t) lines.push(name);
+    else if (!hasUnsafeText(tokenPath(dir, t))) lines.push(`${name}\t${tokenPath(dir, t)}\t${switchWarning(name, t)}`);
+  }
+  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ''].join('\n');
 }
 
 /** Why FOLDER may not hold the cache (not the user's own, or open to others), or null. */
@@ -199,7 +213,7 @@ export function refreshCache(env: Env, set: ProfileSet): string | null {
   }
   const problem = folderProblem(loc.folder);
   if (problem) return `not using the profile cache: ${problem}`;
-  return writeCache(loc.file, cacheText(set, loc), () => unchanged(set.config) && unchanged(set.credentials));
+  return writeCache(loc.file, cacheText(set, loc, env), () => unchanged(set.config) && unchanged(set.credentials));
 }
 
 /**
@@ -299,5 +313,5 @@ export function readCache(env: Env): string[] | null {
   }
   const lines = text.split('\n');
   if (lines[0] !== CACHE_VERSION || !fresh(loc.file, lines[1], loc.config) || !fresh(loc.file, lines[2], loc.credentials)) return null;
-  return lines.slice(3, lines[lines.length - 1] === '' ? -1 : undefined);
+  return lines.slice(3, lines[lines.length - 1] === '' ? -1 : undefined).map((l) => l.replace(/\t.*/, ''));
 }
