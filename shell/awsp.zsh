@@ -217,15 +217,16 @@ __awsp_switch() {
     fi
     if [[ -n $name ]]; then
         \builtin local -a __awsp_lines
-        \builtin local sso
+        \builtin local sso tab=$'\t'
         \builtin integer i
         # When awsp has to read the files, AWSP_NAME tells it that a switch asks, and it says
         # what is wrong with them.
         AWSP_NAME=$name __awsp_load
         # (Ie): the last exact match; past the three header lines, it is a profile name. Else
-        # (I) and the name, quoted (b), then a tab: an SSO profile's line.
+        # (I) and the name, quoted (b), then a tab: an SSO profile's line. ($'\t' is not
+        # expanded in a subscript, a variable is.)
         i=${__awsp_lines[(Ie)$name]}
-        (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}$'\t'*]}
+        (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}${tab}*]}
         if (( i > 3 )); then
             # An SSO profile: the switch happens all the same, after a warning if it needs a login.
             sso=${__awsp_lines[i]#"$name"}
