@@ -67,7 +67,8 @@ __awsp_where() {
 
 # Runs the awk program $1 over the names cache: a version line, `+KEY`/`-KEY` for the config
 # and credentials files (there or not when it was built), then one profile name per line (for
-# an SSO profile: a tab, its token file, a tab, the warning to print; see src/cache.ts). The
+# an SSO profile: a tab and the line of its session's record; the records follow the names,
+# each a tab, the token file, a tab, the warning to print; see src/cache.ts). The
 # cache is used only when __awsp_where trusts it, its header names exactly the files computed
 # here, and it is fresh; only those three lines are read in the shell (no fork), and awk filters
 # thousands of names far faster than a shell loop. Otherwise awsp rebuilds it and awk reads what
@@ -99,15 +100,17 @@ __awsp_fresh() {
     esac
 }
 
-# Is $1 a profile name? (Past the header; compared as bytes.) Prints the rest of its line: for
-# an SSO profile, its token file and the warning, tab-separated. When awsp has to read the
+# Is $1 a profile name? (Past the header; compared as bytes.) For an SSO profile, prints its
+# session's record: the token file and the warning, tab-separated. When awsp has to read the
 # files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 __awsp_known() {
     AWSP_NAME="$1" __awsp_awk 'BEGIN { w = ENVIRON["AWSP_NAME"] "" }
-        NR > 3 && index($0, w) == 1 {
+        want && NR == want { print substr($0, 2); exit }
+        !want && NR > 3 && index($0, w) == 1 {
             r = substr($0, length(w) + 1)
             if (r == "") { found = 1; exit }
-            if (substr(r, 1, 1) == "\t") { found = 1; print substr(r, 2); exit }
+            # An SSO profile: its record, at the line number after the tab, is printed.
+            if (substr(r, 1, 1) == "\t") { found = 1; want = substr(r, 2) + 0; if (want <= NR) exit }
         }
         END { exit !found }'
 }

@@ -58,8 +58,9 @@ end
 
 # Runs awk with the program argv[1] on the names cache, or on what awsp prints when it
 # rebuilds it: a version line, `+KEY`/`-KEY` for the config and credentials files (there or not
-# when it was built), then one profile name per line (for an SSO profile: a tab, its token file,
-# a tab, the warning to print; see src/cache.ts). The cache is used only when __awsp_where
+# when it was built), then one profile name per line (for an SSO profile: a tab and the line
+# of its session's record; the records follow the names, each a tab, the token file, a tab,
+# the warning to print; see src/cache.ts). The cache is used only when __awsp_where
 # trusts it, its header names exactly the files computed here, and it is fresh. Only the header
 # is read here; awk handles the names, which is far faster than fish loops at 10,000.
 function __awsp_cache
@@ -77,15 +78,17 @@ function __awsp_cache
     end
 end
 
-# Is argv[1] a profile name? (Past the header; compared as bytes.) Prints the rest of its line:
-# for an SSO profile, its token file and the warning, tab-separated. When awsp has to read the
+# Is argv[1] a profile name? (Past the header; compared as bytes.) For an SSO profile, prints
+# its session's record: the token file and the warning, tab-separated. When awsp has to read the
 # files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 function __awsp_known
     AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'BEGIN { w = ENVIRON["AWSP_NAME"] "" }
-        NR > 3 && index($0, w) == 1 {
+        want && NR == want { print substr($0, 2); exit }
+        !want && NR > 3 && index($0, w) == 1 {
             r = substr($0, length(w) + 1)
             if (r == "") { found = 1; exit }
-            if (substr(r, 1, 1) == "\t") { found = 1; print substr(r, 2); exit }
+            # An SSO profile: its record, at the line number after the tab, is printed.
+            if (substr(r, 1, 1) == "\t") { found = 1; want = substr(r, 2) + 0; if (want <= NR) exit }
         }
         END { exit !found }'
 end
@@ -126,7 +129,7 @@ function __awsp_names
     set -l token (builtin commandline -ct 2>/dev/null)
     # A token with quotes or escapes is not the name as typed: let fish do all the matching.
     string match -qr -- '[\\\\\'"]' "$token"; and set token ''
-    AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 { sub(/\t.*/, "") } NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
+    AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && /^\t/ { exit } NR > 3 { sub(/\t.*/, "") } NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
 end
 
 # Is the cache ($argv[1]) still right about one file ($argv[2]: `+PATH` was there, `-PATH` was not)?

@@ -71,7 +71,8 @@ __awsp_where() {
 
 # Fills the caller's array __awsp_lines with the names cache: a version line, `+KEY`/`-KEY`
 # for the config and credentials files, then one profile name per line (for an SSO profile: a
-# tab, its token file, a tab, the warning to print; see src/cache.ts). The cache is used only
+# tab and the line of its session's record; the records follow the names, each a tab, the
+# token file, a tab, the warning to print; see src/cache.ts). The cache is used only
 # when __awsp_where trusts it, its header names exactly the files computed here, and it is
 # fresh; otherwise awsp rebuilds it and prints it.
 __awsp_load() {
@@ -230,8 +231,10 @@ __awsp_switch() {
         if (( i > 3 )); then
             # An SSO profile: the switch happens all the same, after a warning if it needs a login.
             sso=${__awsp_lines[i]#"$name"}
-            if [[ -n $sso ]]; then
-                sso=${sso#$'\t'}
+            sso=${sso#$'\t'}
+            # Its session's record, at the line number after the tab: a tab, the token file, a tab, the warning.
+            if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
+                sso=${__awsp_lines[sso]#$'\t'}
                 __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
             fi
             __awsp_use "$name" ''

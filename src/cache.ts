@@ -6,9 +6,11 @@
 //
 // Format: a version line, then `+PATH` or `-PATH` for the config and the credentials file (there
 // or not when the cache was built), then one name per line. PATH is the key below. The line of
-// a profile that signs in through IAM Identity Center goes on, after a tab, with its token file
-// and, after another tab, the warning a switch prints while that token is missing or expired
-// (src/sso/state.ts switchWarning): the shells judge the token at each switch, with builtins.
+// a profile that signs in through IAM Identity Center goes on with a tab and the line number of
+// its session's record; the records follow the names, one per session: a tab, the token file, a
+// tab, and the warning a switch prints while that token is missing or expired (src/sso/state.ts
+// switchWarning). The shells judge the token at each switch, with builtins. (One record per
+// session, not per profile: zsh reads the whole cache at each switch and TAB.)
 //
 // The key of an AWS file is the absolute path the AWS CLI would open: the variable (or the
 // default, `~/.aws/config`), expanded as botocore does (a leading `~` or `~/` with $HOME,
@@ -105,17 +107,27 @@ export function cacheText(set: ProfileSet, loc: CacheLocation, env: Env): string
   const flag = (f: LoadedFile, key: string | null) => `${f.snapshot.exists ? '+' : '-'}${key ?? '?'}`;
   const sso = ssoTargets(set);
   const dir = ssoCacheDir(env);
-  const lines: string[] = [];
+  const names: [string, number][] = []; // a name and its record's index, or -1
+  const records = new Map<string, number>();
   for (const { name } of set.profiles) {
     // A name with a control (a tab too) or bidi character is left out: TAB menus would show it
     // raw. Switching to it still works, through Node (`awsp __switch`), which validates against
     // the files themselves; so does an SSO profile whose token path has one (an odd HOME).
     if (hasUnsafeText(name)) continue;
     const t = sso.get(name);
-    if (!t) lines.push(name);
-    else if (!hasUnsafeText(tokenPath(dir, t))) lines.push(`${name}\t${tokenPath(dir, t)}\t${switchWarning(name, t)}`);
+    if (!t) {
+      names.push([name, -1]);
+      continue;
+    }
+    if (hasUnsafeText(tokenPath(dir, t))) continue;
+    const record = `\t${tokenPath(dir, t)}\t${switchWarning(t)}`;
+    if (!records.has(record)) records.set(record, records.size);
+    names.push([name, records.get(record)!]);
   }
-  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ''].join('\n');
+  // Line numbers from 1: three header lines, the names, then the records.
+  const first = 3 + names.length + 1;
+  const lines = names.map(([n, r]) => (r < 0 ? n : `${n}\t${first + r}`));
+  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ...records.keys(), ''].join('\n');
 }
 
 /** Why FOLDER may not hold the cache (not the user's own, or open to others), or null. */
@@ -313,5 +325,9 @@ export function readCache(env: Env): string[] | null {
   }
   const lines = text.split('\n');
   if (lines[0] !== CACHE_VERSION || !fresh(loc.file, lines[1], loc.config) || !fresh(loc.file, lines[2], loc.credentials)) return null;
-  return lines.slice(3, lines[lines.length - 1] === '' ? -1 : undefined).map((l) => l.replace(/\t.*/, ''));
+  // Names only: without their record numbers, and without the records (which begin with a tab).
+  return lines
+    .slice(3, lines[lines.length - 1] === '' ? -1 : undefined)
+    .filter((l) => !l.startsWith('\t'))
+    .map((l) => l.replace(/\t.*/, ''));
 }

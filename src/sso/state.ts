@@ -4,7 +4,7 @@ import type { Profile, ProfileSet } from '../config/profiles.js';
 import { profileChain } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { isoTime } from '../formats.js';
-import { legacyTarget, loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions } from './config.js';
+import { legacyTarget, loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions, targetName } from './config.js';
 import { escapeText } from '../text.js';
 import { type SessionState, sessionState, ssoCacheDir, tokenKey } from './tokens.js';
 
@@ -62,19 +62,19 @@ export function ssoTargets(set: ProfileSet): Map<string, SsoTarget | null> {
 }
 
 /**
- * The line a switch to profile NAME prints on stderr while T has no live sign-in. Built here
- * only: `awsp __switch` prints it, and the names cache holds it for the shells, which print it
- * as it is. Escaped (show, loginCommand): it holds no control character, not even a tab.
+ * The line a switch prints on stderr while T has no live sign-in. Built here only: `awsp
+ * __switch` prints it, and the names cache holds it for the shells, which print it as it is.
+ * It names the session, not the profile (just typed), so the cache holds it once per session.
+ * Escaped (targetName, loginCommand): it holds no control character, not even a tab.
  */
-export const switchWarning = (name: string, t: SsoTarget): string =>
-  `awsp: profile ${show(name)}: its SSO session has expired or is not signed in; run: ${loginCommand(t)}`;
+export const switchWarning = (t: SsoTarget): string => `awsp: ${targetName(t)} has expired or is not signed in; run: ${loginCommand(t)}`;
 
 /** For `awsp __switch`: the warning when profile NAME's session needs a login (not when the SDKs can renew it), or null. */
 export function ssoSwitchWarning(set: ProfileSet, env: Env, name: string, now = Date.now()): string | null {
   const t = profileSso(set, name);
   if (!t) return null;
   const { state } = sessionState(ssoCacheDir(env), t, now);
-  return state === 'expired' || state === 'signed-out' ? switchWarning(name, t) : null;
+  return state === 'expired' || state === 'signed-out' ? switchWarning(t) : null;
 }
 
 /** Every session of the config: the sso-sessions, then the start URLs of legacy profiles, each once. */

@@ -73,24 +73,24 @@ function files(sb: Sandbox): void {
   for (const p of [sb.config, sb.credentials, join(sb.home, '.aws')]) utimesSync(p, old, old);
 }
 
-const line = (profile: string, login: string) => `awsp: profile '${profile}': its SSO session has expired or is not signed in; run: ${login}`;
-const EVIL_LOGIN = `awsp login --sso-session "$(touch canary) \`touch canary2\` \\u001b[31mred"`;
+const line = (session: string) => `awsp: SSO session '${session}' has expired or is not signed in; run: awsp login --sso-session ${session}`;
+const EVIL = `awsp: SSO session '$(touch canary) \`touch canary2\` \\x1b[31mred' has expired or is not signed in; run: awsp login --sso-session "$(touch canary) \`touch canary2\` \\u001b[31mred"`;
 const EXPECTED: Record<string, string | null> = {
   in: null,
   'in-ms': null,
   'in-utc': null,
-  expired: line('expired', 'awsp login --sso-session s-expired'),
+  expired: line('s-expired'),
   renew: null,
-  'renew-dead': line('renew-dead', 'awsp login --sso-session s-renew-dead'),
-  'no-refresh': line('no-refresh', 'awsp login --sso-session s-no-refresh'),
-  missing: line('missing', 'awsp login --sso-session s-missing'),
-  fifo: line('fifo', 'awsp login --sso-session s-fifo'),
-  garbage: line('garbage', 'awsp login --sso-session s-garbage'),
-  offset: line('offset', 'awsp login --sso-session s-offset'),
+  'renew-dead': line('s-renew-dead'),
+  'no-refresh': line('s-no-refresh'),
+  missing: line('s-missing'),
+  fifo: line('s-fifo'),
+  garbage: line('s-garbage'),
+  offset: line('s-offset'),
   'role-in': null,
-  'role-expired': line('role-expired', 'awsp login --sso-session s-expired'),
-  legacy: line('legacy', 'awsp login legacy'),
-  evil: line('evil', EVIL_LOGIN),
+  'role-expired': line('s-expired'),
+  legacy: "awsp: the SSO sign-in of profile 'legacy' has expired or is not signed in; run: awsp login legacy",
+  evil: EVIL,
   plain: null,
 };
 const NAMES = Object.keys(EXPECTED);
@@ -183,7 +183,12 @@ test('the cache holds the token file and the line for SSO profiles only; awsp li
     const cache = readFileSync(join(sb.dir, 'cache', 'awsp', `names-${enc(sb.config)}%%${enc(sb.credentials)}`), 'utf8').split('\n');
     assert.equal(cache[0], 'awsp-names-v3');
     assert.equal(cache.find((l) => l.startsWith('plain')), 'plain');
-    assert.equal(cache.find((l) => l.startsWith('expired\t')), `expired\t${join(sb.dir, tokenFile('s-expired'))}\t${EXPECTED.expired}`);
+    // expired and role-expired share one record, after the names: its line number follows the name.
+    const at = Number(cache.find((l) => l.startsWith('expired\t'))!.split('\t')[1]);
+    assert.equal(cache[at - 1], `\t${join(sb.dir, tokenFile('s-expired'))}\t${EXPECTED.expired}`);
+    assert.equal(cache.find((l) => l.startsWith('role-expired\t')), `role-expired\t${at}`);
+    assert.equal(cache.filter((l) => l.startsWith('\t')).length, SESSIONS.length + 2, 'one record per session');
+    assert.ok(cache.findIndex((l) => l.startsWith('\t')) > cache.findIndex((l) => l === 'plain'), 'records after the names');
     // No control character anywhere past the tabs that separate the fields.
     for (const l of cache) assert.doesNotMatch(l.replace(/\t/g, ' '), /[\x00-\x1f\x7f]/, JSON.stringify(l));
     // TAB offers the names without their fields, in every shell.

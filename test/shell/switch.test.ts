@@ -53,7 +53,7 @@ sso_start_url = https://out.example/start
 sso_region = eu-west-1
 `;
 
-const SSO_OUT = "awsp: profile 'sso-out': its SSO session has expired or is not signed in; run: awsp login --sso-session out\n";
+const SSO_OUT = "awsp: SSO session 'out' has expired or is not signed in; run: awsp login --sso-session out\n";
 
 /** Names only the credentials file can hold (the config file's headers go through shlex). */
 export const HOSTILE = ['with space', '$(touch canary1)', '`touch canary2`', "it's", 'a"b', 'x\\y', '$HOME', 'semi;colon', 'ü-prod', 'a=b', '*', '~root', '!x', '%s%n'];

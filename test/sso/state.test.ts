@@ -70,7 +70,7 @@ test('the warning: only when a login is needed; a FIFO as the token is not read;
     sb.writeConfig('[profile dev]\nsso_session = corp\n[profile plain]\n[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = eu-west-1\n');
     const set = loadProfiles(awsPaths(sb.env));
     const token = (text: string) => sb.write(`home/.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`, text);
-    const want = "awsp: profile 'dev': its SSO session has expired or is not signed in; run: awsp login --sso-session corp";
+    const want = "awsp: SSO session 'corp' has expired or is not signed in; run: awsp login --sso-session corp";
     assert.equal(ssoSwitchWarning(set, sb.env, 'dev'), want, 'no token');
     assert.equal(ssoSwitchWarning(set, sb.env, 'plain'), null);
     token('{"accessToken": "a", "expiresAt": "2099-01-01T00:00:00UTC"}');
