@@ -191,16 +191,20 @@ test('the cache holds the token file and the line for SSO profiles only; awsp li
     assert.ok(cache.findIndex((l) => l.startsWith('\t')) > cache.findIndex((l) => l === 'plain'), 'records after the names');
     // No control character anywhere past the tabs that separate the fields.
     for (const l of cache) assert.doesNotMatch(l.replace(/\t/g, ' '), /[\x00-\x1f\x7f]/, JSON.stringify(l));
-    // TAB offers the names without their fields, in every shell.
+    // TAB offers the names without their record numbers, and no record, in every shell.
     for (const shell of SHELLS) {
-      const tab: Record<ShellName, string> = {
-        bash: `COMP_LINE='awsp exp'; COMP_POINT=8; COMP_WORDS=(awsp exp); COMP_CWORD=1; COMPREPLY=(); __awsp_complete awsp exp awsp; \\builtin printf '%s\\n' "\${COMPREPLY[@]}"`,
-        zsh: `compadd() { \\builtin printf '%s\\n' "$@"; }; CURRENT=2; PREFIX='exp'; words=(awsp exp); __awsp_complete; \\builtin unfunction compadd`,
-        fish: `complete -C 'awsp exp' | string replace -r '\\t.*' ''`,
-      };
-      const t = await runAsync(shell, sb, tab[shell]);
-      assert.match(t.stdout, /^expired$/m, `${shell}: ${dump(t)}`);
-      assert.doesNotMatch(t.stdout, /sso\/cache|\t/, `${shell}: ${dump(t)}`);
+      for (const word of ['exp', '']) {
+        const tab: Record<ShellName, string> = {
+          bash: `COMP_LINE='awsp ${word}'; COMP_POINT=${5 + word.length}; COMP_WORDS=(awsp '${word}'); COMP_CWORD=1; COMPREPLY=(); __awsp_complete awsp '${word}' awsp; \\builtin printf '%s\\n' "\${COMPREPLY[@]}"`,
+          zsh: `compadd() { \\builtin printf '%s\\n' "$@"; }; CURRENT=2; PREFIX='${word}'; words=(awsp '${word}'); __awsp_complete; \\builtin unfunction compadd`,
+          fish: `complete -C 'awsp ${word}' | string replace -r '\\t.*' ''`,
+        };
+        const t = await runAsync(shell, sb, tab[shell]);
+        const got = t.stdout.split('\n').slice(0, -1);
+        assert.ok(got.includes('expired'), `${shell} ${word}: ${dump(t)}`);
+        if (word === '') for (const n of NAMES) assert.ok(got.includes(n), `${shell}: ${n} offered: ${dump(t)}`);
+        assert.deepEqual(got.filter((l) => l === '' || /sso\/cache|\t|^\d+$/.test(l)), [], `${shell} ${word}: ${dump(t)}`);
+      }
     }
   } finally {
     sb.cleanup();
