@@ -108,7 +108,8 @@ export function cacheText(set: ProfileSet, loc: CacheLocation, env: Env): string
   const sso = ssoTargets(set);
   const dir = ssoCacheDir(env);
   const names: [string, number][] = []; // a name and its record's index, or -1
-  const records = new Map<string, number>();
+  const records: string[] = [];
+  const recordOf = new Map<string, number | null>(); // null: its token path cannot be written
   for (const { name } of set.profiles) {
     // A name with a control (a tab too) or bidi character is left out: TAB menus would show it
     // raw. Switching to it still works, through Node (`awsp __switch`), which validates against
@@ -119,15 +120,21 @@ export function cacheText(set: ProfileSet, loc: CacheLocation, env: Env): string
       names.push([name, -1]);
       continue;
     }
-    if (hasUnsafeText(tokenPath(dir, t))) continue;
-    const record = `\t${tokenPath(dir, t)}\t${switchWarning(t)}`;
-    if (!records.has(record)) records.set(record, records.size);
-    names.push([name, records.get(record)!]);
+    // The record depends on the session alone (a legacy profile's on its profile and start
+    // URL): built once each, which matters at 10,000 profiles.
+    const key = t.session !== null ? `s ${t.session}` : `l ${t.profile!}\n${t.startUrl}`;
+    let at = recordOf.get(key);
+    if (at === undefined) {
+      const path = tokenPath(dir, t);
+      at = hasUnsafeText(path) ? null : records.push(`\t${path}\t${switchWarning(t)}`) - 1;
+      recordOf.set(key, at);
+    }
+    if (at !== null) names.push([name, at]);
   }
   // Line numbers from 1: three header lines, the names, then the records.
   const first = 3 + names.length + 1;
   const lines = names.map(([n, r]) => (r < 0 ? n : `${n}\t${first + r}`));
-  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ...records.keys(), ''].join('\n');
+  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ...records, ''].join('\n');
 }
 
 /** Why FOLDER may not hold the cache (not the user's own, or open to others), or null. */
