@@ -156,6 +156,23 @@ for (const shell of SHELLS) {
       });
     }
 
+    test('times are compared in UTC, whatever the time zone', async () => {
+      const sb = sandbox();
+      try {
+        sb.writeConfig(`${ssoProfile('soon', 's-soon')}${ssoProfile('just', 's-just')}${sessionBlock('s-soon')}${sessionBlock('s-just')}`);
+        // Three hours either side of now: a shell that took local time for UTC would be off by nine.
+        writeSsoToken(sb, 's-soon', 'a', new Date(Date.now() + 3 * 3_600_000));
+        writeSsoToken(sb, 's-just', 'a', new Date(Date.now() - 3 * 3_600_000));
+        for (const TZ of ['XXX-9', 'YYY+9']) {
+          const r = await runAsync(shell, sb, 'awsp list >/dev/null\nawsp soon\nawsp just', { env: { TZ } });
+          assert.equal(r.code, 0, dump(r));
+          assert.equal(r.stderr, `${line('s-just')}\n`, `${shell} TZ=${TZ}: ${dump(r)}`);
+        }
+      } finally {
+        sb.cleanup();
+      }
+    });
+
     test('a profile without SSO reads no token; an SSO one is judged only at its switch', async () => {
       const sb = sandbox();
       try {
