@@ -187,7 +187,9 @@ __awsp_complete_profiles() {
     \builtin set -f
     # shellcheck disable=SC2207
     COMPREPLY+=($(AWSP_WORD="$1" AWSP_KEEP="$2" AWSP_QUOTE="${3-}" __awsp_awk '
+        NR > 3 && /^\t/ { exit }
         NR > 3 && index($0, ENVIRON["AWSP_WORD"]) == 1 {
+            sub(/\t.*/, "")
             s = substr($0, length(ENVIRON["AWSP_KEEP"]) + 1)
             if (ENVIRON["AWSP_QUOTE"] == "\047") { if (index(s, "\047")) next }
             else if (ENVIRON["AWSP_QUOTE"] == "\"") gsub(/[\\"$`]/, "\\\\&", s)

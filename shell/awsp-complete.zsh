@@ -23,7 +23,7 @@ __awsp_complete() {
             _describe -t options 'awsp option' descs
         else
             __awsp_load
-            compadd -J profiles -X profile -- "${(@)__awsp_lines[4,-1]}"
+            compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
             # Command names are lowercase words: anything else cannot begin one.
             if [[ $PREFIX != *[^a-z_]* ]]; then
                 __awsp_values subcommand
@@ -94,7 +94,7 @@ __awsp_complete_kind() {
     case $1 in
         (profile)
             __awsp_load
-            compadd -J profiles -X profile -- "${(@)__awsp_lines[4,-1]}"
+            compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
             ;;
         (command) _command_names -e ;;
         (file) _files ;;

@@ -11,7 +11,7 @@
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
 
-\builtin unset -f awsp awsp_prompt __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
+\builtin unset -f awsp awsp_prompt __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
     __awsp_complete __awsp_offer __awsp_complete_kind __awsp_complete_after __awsp_complete_profiles \
     __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
 # An alias named awsp would be expanded in the definition below and would shadow the function.
@@ -66,7 +66,9 @@ __awsp_where() {
 }
 
 # Runs the awk program $1 over the names cache: a version line, `+KEY`/`-KEY` for the config
-# and credentials files (there or not when it was built), then one profile name per line. The
+# and credentials files (there or not when it was built), then one profile name per line (for
+# an SSO profile: a tab and the line of its session's record; the records follow the names,
+# each a tab, the token file, a tab, the warning to print; see src/cache.ts). The
 # cache is used only when __awsp_where trusts it, its header names exactly the files computed
 # here, and it is fresh; only those three lines are read in the shell (no fork), and awk filters
 # thousands of names far faster than a shell loop. Otherwise awsp rebuilds it and awk reads what
@@ -78,7 +80,7 @@ __awsp_awk() {
     if __awsp_where; then
         { IFS= \builtin read -r v && IFS= \builtin read -r cf && IFS= \builtin read -r kf; } <"$cache" || :
     fi
-    if ! { [[ $v == awsp-names-v2 && ${cf:1} == "$c" && ${kf:1} == "$k" ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
+    if ! { [[ $v == awsp-names-v3 && ${cf:1} == "$c" && ${kf:1} == "$k" ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
         # shellcheck disable=SC2312 # awsp's own message explains a failure; no names is right then.
         AWSP_SHELL=bash \command awsp __cache | LC_ALL=C \command awk "$1"
         \builtin return
@@ -98,10 +100,73 @@ __awsp_fresh() {
     esac
 }
 
-# Is $1 a profile name? (Past the header; compared as bytes.) When awsp has to read the files,
-# AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
+# Is $1 a profile name? (Past the header; compared as bytes.) For an SSO profile, prints its
+# session's record: the token file and the warning, tab-separated. When awsp has to read the
+# files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 __awsp_known() {
-    AWSP_NAME="$1" __awsp_awk 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
+    AWSP_NAME="$1" __awsp_awk 'BEGIN { w = ENVIRON["AWSP_NAME"] "" }
+        want && NR == want { print substr($0, 2); exit }
+        !want && NR > 3 && index($0, w) == 1 {
+            r = substr($0, length(w) + 1)
+            if (r == "") { found = 1; exit }
+            # An SSO profile: its record, at the line number after the tab, is printed.
+            if (substr(r, 1, 1) == "\t") { found = 1; want = substr(r, 2) + 0; if (want <= NR) exit }
+        }
+        END { exit !found }'
+}
+
+# Prints the warning $2 (a line awsp built, escaped) when the SSO token file $1 holds no live
+# session: missing, unreadable, or expired without the refresh token and live client
+# registration the SDKs renew it with. The judgement of sessionState (src/sso/tokens.ts), with
+# builtins only; the file is read only when it is a regular file (a FIFO would block).
+__awsp_sso() {
+    \builtin local t='' v='' now
+    if [[ -f $1 && -r $1 ]]; then
+        IFS= \builtin read -r -d '' t 2>/dev/null <"$1" || :
+    fi
+    TZ=UTC0 \builtin printf -v now '%(%Y%m%d%H%M%S)T' -1
+    if __awsp_sso_get accessToken && __awsp_sso_get expiresAt && __awsp_sso_time; then
+        if ((10#$now < 10#$v)); then
+            \builtin return 0
+        fi
+        if __awsp_sso_get refreshToken && [[ -n $v ]] && __awsp_sso_get clientId && [[ -n $v ]] &&
+            __awsp_sso_get clientSecret && [[ -n $v ]] && __awsp_sso_get registrationExpiresAt && __awsp_sso_time &&
+            ((10#$now < 10#$v)); then
+            \builtin return 0
+        fi
+    fi
+    \builtin printf '%s\n' "$2" >&2
+}
+
+# Sets the caller's v to the string value of the key $1 in the caller's t (the token's JSON, its
+# first `"KEY": "..."`), or fails when there is none.
+__awsp_sso_get() {
+    v=${t#*\""$1"\"}
+    [[ $v != "$t" ]] || \builtin return 1
+    v=${v#"${v%%[![:space:]]*}"}
+    [[ $v == :* ]] || \builtin return 1
+    v=${v:1}
+    v=${v#"${v%%[![:space:]]*}"}
+    [[ $v == \"* ]] || \builtin return 1
+    v=${v:1}
+    v=${v%%\"*}
+}
+
+# Turns the caller's v, a time from a token file, into its digits YYYYMMDDHHMMSS, which compare
+# as numbers; fails for a form tokenTime (src/sso/tokens.ts) does not read: UTC only, written
+# `YYYY-MM-DDTHH:MM:SS`, optional fractions, then `Z`, `UTC` or `+00:00`.
+__awsp_sso_time() {
+    \builtin local r="${v:19}" f
+    [[ ${v:0:19} == [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9] ]] || \builtin return 1
+    if [[ $r == .* ]]; then
+        r=${r:1}
+        f=${r%%[!0-9]*}
+        [[ -n $f ]] || \builtin return 1
+        r=${r:${#f}}
+    fi
+    [[ $r == Z || $r == UTC || $r == +00:00 ]] || \builtin return 1
+    v=${v:0:19}
+    v=${v//[!0-9]/}
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
@@ -148,13 +213,17 @@ __awsp_use() {
 }
 
 __awsp_switch() {
-    \builtin local name='' code
+    \builtin local name='' code sso
     if (($# == 1)) && [[ $1 != -* && $1 != use ]]; then
         name=$1
     elif (($# == 2)) && [[ $1 == use && $2 != -* ]]; then
         name=$2
     fi
-    if [[ -n $name ]] && __awsp_known "$name"; then
+    if [[ -n $name ]] && sso=$(__awsp_known "$name"); then
+        # An SSO profile: the switch happens all the same, after a warning if it needs a login.
+        if [[ -n $sso ]]; then
+            __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
+        fi
         __awsp_use "$name" ''
         \builtin return 0
     fi

@@ -8,7 +8,7 @@
 
 # Builtins a user's function could shadow are called through `builtin`; functions that read
 # a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
-builtin functions -e awsp awsp_prompt __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
+builtin functions -e awsp awsp_prompt __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
     __awsp_complete __awsp_complete_kind __awsp_offer __awsp_expired __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
 builtin complete -e -c awsp
 
@@ -58,7 +58,9 @@ end
 
 # Runs awk with the program argv[1] on the names cache, or on what awsp prints when it
 # rebuilds it: a version line, `+KEY`/`-KEY` for the config and credentials files (there or not
-# when it was built), then one profile name per line. The cache is used only when __awsp_where
+# when it was built), then one profile name per line (for an SSO profile: a tab and the line
+# of its session's record; the records follow the names, each a tab, the token file, a tab,
+# the warning to print; see src/cache.ts). The cache is used only when __awsp_where
 # trusts it, its header names exactly the files computed here, and it is fresh. Only the header
 # is read here; awk handles the names, which is far faster than fish loops at 10,000.
 function __awsp_cache
@@ -68,7 +70,7 @@ function __awsp_cache
     set -l cf
     set -l kf
     set -q where[3]; and read -L v cf kf <$where[3]
-    if test "$v" = awsp-names-v2; and builtin contains -- "$cf" "+$where[1]" "-$where[1]"; and builtin contains -- "$kf" "+$where[2]" "-$where[2]"
+    if test "$v" = awsp-names-v3; and builtin contains -- "$cf" "+$where[1]" "-$where[1]"; and builtin contains -- "$kf" "+$where[2]" "-$where[2]"
         and __awsp_fresh $where[3] "$cf"; and __awsp_fresh $where[3] "$kf"
         command awk $argv[1] <$where[3]
     else
@@ -76,10 +78,47 @@ function __awsp_cache
     end
 end
 
-# Is argv[1] a profile name? (Past the header; compared as bytes.) When awsp has to read the
+# Is argv[1] a profile name? (Past the header; compared as bytes.) For an SSO profile, prints
+# its session's record: the token file and the warning, tab-separated. When awsp has to read the
 # files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
 function __awsp_known
-    AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'NR > 3 && $0 "" == ENVIRON["AWSP_NAME"] "" { found = 1; exit } END { exit !found }'
+    AWSP_NAME=$argv[1] LC_ALL=C __awsp_cache 'BEGIN { w = ENVIRON["AWSP_NAME"] "" }
+        want && NR == want { print substr($0, 2); exit }
+        !want && NR > 3 && index($0, w) == 1 {
+            r = substr($0, length(w) + 1)
+            if (r == "") { found = 1; exit }
+            # An SSO profile: its record, at the line number after the tab, is printed.
+            if (substr(r, 1, 1) == "\t") { found = 1; want = substr(r, 2) + 0; if (want <= NR) exit }
+        }
+        END { exit !found }'
+end
+
+# Prints the warning argv[2] (a line awsp built, escaped) when the SSO token file argv[1] holds
+# no live session: missing, unreadable, or expired without the refresh token and live client
+# registration the SDKs renew it with. The judgement of sessionState (src/sso/tokens.ts), with
+# builtins and no fork (__awsp_expired reads the clock from /proc); the file is read only when
+# it is a regular file (a FIFO would block). Times are read in the forms tokenTime reads: UTC,
+# `YYYY-MM-DDTHH:MM:SS`, optional fractions, then `Z`, `UTC` or `+00:00`.
+function __awsp_sso
+    set -l t
+    if test -f $argv[1]; and test -r $argv[1]
+        read -z t <$argv[1] 2>/dev/null
+    end
+    set -l time '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|UTC|\+00:00)$'
+    # The first `"KEY": "..."` of each key.
+    set -l e (string match -rg -- '"expiresAt"\s*:\s*"([^"]*)"' "$t")
+    if string match -rq -- '"accessToken"\s*:\s*"' "$t"; and string match -rq -- $time "$e"
+        __awsp_expired $e; or return 0
+        set -l r (string match -rg -- '"registrationExpiresAt"\s*:\s*"([^"]*)"' "$t")
+        if string match -rq -- '"refreshToken"\s*:\s*"[^"]' "$t"
+            and string match -rq -- '"clientId"\s*:\s*"[^"]' "$t"
+            and string match -rq -- '"clientSecret"\s*:\s*"[^"]' "$t"
+            and string match -rq -- $time "$r"
+            and not __awsp_expired $r
+            return 0
+        end
+    end
+    builtin printf '%s\n' $argv[2] >&2
 end
 
 # Profile names for completion. Only those containing the token being completed (ignoring
@@ -90,7 +129,7 @@ function __awsp_names
     set -l token (builtin commandline -ct 2>/dev/null)
     # A token with quotes or escapes is not the name as typed: let fish do all the matching.
     string match -qr -- '[\\\\\'"]' "$token"; and set token ''
-    AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
+    AWSP_WORD=$token LC_ALL=C __awsp_cache 'NR > 3 && /^\t/ { exit } NR > 3 { sub(/\t.*/, "") } NR > 3 && index(tolower($0), tolower(ENVIRON["AWSP_WORD"]))'
 end
 
 # Is the cache ($argv[1]) still right about one file ($argv[2]: `+PATH` was there, `-PATH` was not)?
@@ -165,7 +204,13 @@ function __awsp_switch
     else if test (builtin count $argv) -eq 2; and test "$argv[1]" = use; and not string match -q -- '-*' $argv[2]
         set name $argv[2]
     end
-    if test -n "$name"; and __awsp_known $name
+    set -l sso
+    if test -n "$name"; and set sso (__awsp_known $name)
+        # An SSO profile: the switch happens all the same, after a warning if it needs a login.
+        if test -n "$sso"
+            set sso (string split -m 1 -- \t $sso)
+            __awsp_sso $sso[1] $sso[2]
+        end
         __awsp_use $name ''
         return 0
     end
@@ -264,6 +309,7 @@ end
 # Whether the time argv[1] (ISO 8601 UTC, as awsp writes it) has passed. The clock without a
 # fork: Linux's boot time (/proc/stat) plus the time since (/proc/uptime); else date(1).
 function __awsp_expired
+    set -l IFS \n
     set -l t (string match -r -g -- '^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)' $argv[1])
     or return 1
     set -l now

@@ -13,7 +13,7 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp awsp_prompt __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
+\builtin unfunction awsp awsp_prompt __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
     __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
 # be expanded in `awsp() {`: the `function` keyword avoids that, and unalias lets it be called.
@@ -70,7 +70,9 @@ __awsp_where() {
 }
 
 # Fills the caller's array __awsp_lines with the names cache: a version line, `+KEY`/`-KEY`
-# for the config and credentials files, then one profile name per line. The cache is used only
+# for the config and credentials files, then one profile name per line (for an SSO profile: a
+# tab and the line of its session's record; the records follow the names, each a tab, the
+# token file, a tab, the warning to print; see src/cache.ts). The cache is used only
 # when __awsp_where trusts it, its header names exactly the files computed here, and it is
 # fresh; otherwise awsp rebuilds it and prints it.
 __awsp_load() {
@@ -80,7 +82,7 @@ __awsp_load() {
     if __awsp_where; then
         __awsp_lines=("${(@f)"$(<"$cache")"}")
     fi
-    if [[ ${__awsp_lines[1]-} == awsp-names-v2 && ${__awsp_lines[2]:1} == "$c" && ${__awsp_lines[3]:1} == "$k" ]] &&
+    if [[ ${__awsp_lines[1]-} == awsp-names-v3 && ${__awsp_lines[2]:1} == "$c" && ${__awsp_lines[3]:1} == "$k" ]] &&
         __awsp_fresh "$cache" "${__awsp_lines[2]-}" &&
         __awsp_fresh "$cache" "${__awsp_lines[3]-}"; then
         \builtin return 0
@@ -99,6 +101,66 @@ __awsp_fresh() {
         (-*) [[ ! -e $file ]] ;;
         (*) \builtin return 1 ;;
     esac
+}
+
+# Prints the warning $2 (a line awsp built, escaped) when the SSO token file $1 holds no live
+# session: missing, unreadable, or expired without the refresh token and live client
+# registration the SDKs renew it with. The judgement of sessionState (src/sso/tokens.ts), with
+# builtins only; the file is read only when it is a regular file (a FIFO would block).
+__awsp_sso() {
+    \builtin emulate -L zsh
+    \builtin local t='' v='' now=0
+    if [[ -f $1 && -r $1 ]]; then
+        IFS= \builtin read -r -d '' t 2>/dev/null <"$1" || :
+    fi
+    # Without the clock (no zsh/datetime) a token counts as live: only a missing one warns.
+    if \builtin zmodload -F zsh/datetime b:strftime 2>/dev/null; then
+        TZ=UTC0 \builtin strftime -s now '%Y%m%d%H%M%S'
+    fi
+    if __awsp_sso_get accessToken && __awsp_sso_get expiresAt && __awsp_sso_time; then
+        if (( 10#$now < 10#$v )); then
+            \builtin return 0
+        fi
+        if __awsp_sso_get refreshToken && [[ -n $v ]] && __awsp_sso_get clientId && [[ -n $v ]] &&
+            __awsp_sso_get clientSecret && [[ -n $v ]] && __awsp_sso_get registrationExpiresAt && __awsp_sso_time &&
+            (( 10#$now < 10#$v )); then
+            \builtin return 0
+        fi
+    fi
+    \builtin printf '%s\n' "$2" >&2
+}
+
+# Sets the caller's v to the string value of the key $1 in the caller's t (the token's JSON, its
+# first `"KEY": "..."`), or fails when there is none.
+__awsp_sso_get() {
+    \builtin emulate -L zsh
+    v=${t#*\""$1"\"}
+    [[ $v != "$t" ]] || \builtin return 1
+    v=${v#"${v%%[^[:space:]]*}"}
+    [[ $v == :* ]] || \builtin return 1
+    v=${v:1}
+    v=${v#"${v%%[^[:space:]]*}"}
+    [[ $v == \"* ]] || \builtin return 1
+    v=${v:1}
+    v=${v%%\"*}
+}
+
+# Turns the caller's v, a time from a token file, into its digits YYYYMMDDHHMMSS, which compare
+# as numbers; fails for a form tokenTime (src/sso/tokens.ts) does not read: UTC only, written
+# `YYYY-MM-DDTHH:MM:SS`, optional fractions, then `Z`, `UTC` or `+00:00`.
+__awsp_sso_time() {
+    \builtin emulate -L zsh
+    \builtin local r="${v:19}" f
+    [[ ${v:0:19} == [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9] ]] || \builtin return 1
+    if [[ $r == .* ]]; then
+        r=${r:1}
+        f=${r%%[^0-9]*}
+        [[ -n $f ]] || \builtin return 1
+        r=${r:${#f}}
+    fi
+    [[ $r == Z || $r == UTC || $r == +00:00 ]] || \builtin return 1
+    v=${v:0:19}
+    v=${v//[^0-9]/}
 }
 
 # Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
@@ -156,11 +218,25 @@ __awsp_switch() {
     fi
     if [[ -n $name ]]; then
         \builtin local -a __awsp_lines
+        \builtin local sso tab=$'\t'
+        \builtin integer i
         # When awsp has to read the files, AWSP_NAME tells it that a switch asks, and it says
         # what is wrong with them.
         AWSP_NAME=$name __awsp_load
-        # (Ie): the last exact match; past the three header lines, it is a profile name.
-        if (( ${__awsp_lines[(Ie)$name]} > 3 )); then
+        # (Ie): the last exact match; past the three header lines, it is a profile name. Else
+        # (I) and the name, quoted (b), then a tab: an SSO profile's line. ($'\t' is not
+        # expanded in a subscript, a variable is.)
+        i=${__awsp_lines[(Ie)$name]}
+        (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}${tab}*]}
+        if (( i > 3 )); then
+            # An SSO profile: the switch happens all the same, after a warning if it needs a login.
+            sso=${__awsp_lines[i]#"$name"}
+            sso=${sso#$'\t'}
+            # Its session's record, at the line number after the tab: a tab, the token file, a tab, the warning.
+            if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
+                sso=${__awsp_lines[sso]#$'\t'}
+                __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
+            fi
             __awsp_use "$name" ''
             \builtin return 0
         fi

@@ -5,7 +5,12 @@
 // trust.test.ts checks that Node and the three shells agree.
 //
 // Format: a version line, then `+PATH` or `-PATH` for the config and the credentials file (there
-// or not when the cache was built), then one name per line. PATH is the key below.
+// or not when the cache was built), then one name per line. PATH is the key below. The line of
+// a profile that signs in through IAM Identity Center goes on with a tab and the line number of
+// its session's record; the records follow the names, one per session: a tab, the token file, a
+// tab, and the warning a switch prints while that token is missing or expired (src/sso/state.ts
+// switchWarning). The shells judge the token at each switch, with builtins. (One record per
+// session, not per profile: zsh reads the whole cache at each switch and TAB.)
 //
 // The key of an AWS file is the absolute path the AWS CLI would open: the variable (or the
 // default, `~/.aws/config`), expanded as botocore does (a leading `~` or `~/` with $HOME,
@@ -23,9 +28,11 @@
 // an older one changes its folder), and each file's presence is unchanged.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { type LoadedFile, type ProfileSet, snapshot } from './config/profiles.js';
+import { ssoTargets, switchWarning } from './sso/state.js';
+import { ssoCacheDir, tokenPath } from './sso/tokens.js';
 import { hasUnsafeText } from './text.js';
 
-export const CACHE_VERSION = 'awsp-names-v2';
+export const CACHE_VERSION = 'awsp-names-v3';
 
 type Env = Record<string, string | undefined>;
 
@@ -94,14 +101,40 @@ export function cacheLocation(env: Env): CacheLocation {
 }
 
 /** The cache's text for SET, with the header the shell compares against its own keys. */
-export function cacheText(set: ProfileSet, loc: CacheLocation): string {
+export function cacheText(set: ProfileSet, loc: CacheLocation, env: Env): string {
   // Without a key (a path the cache cannot stand for, say with a newline) no path is written:
   // a newline in it would shift the header, and no cache file is written for it anyway.
   const flag = (f: LoadedFile, key: string | null) => `${f.snapshot.exists ? '+' : '-'}${key ?? '?'}`;
-  // A name with a C1 or bidi control is left out: TAB menus would show it raw. Switching to it
-  // still works, through Node (`awsp __switch`), which validates against the files themselves.
-  const names = set.profiles.map((p) => p.name).filter((n) => !hasUnsafeText(n));
-  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...names, ''].join('\n');
+  const sso = ssoTargets(set);
+  const dir = ssoCacheDir(env);
+  const names: [string, number][] = []; // a name and its record's index, or -1
+  const records: string[] = [];
+  const recordOf = new Map<string, number | null>(); // null: its token path cannot be written
+  for (const { name } of set.profiles) {
+    // A name with a control (a tab too) or bidi character is left out: TAB menus would show it
+    // raw. Switching to it still works, through Node (`awsp __switch`), which validates against
+    // the files themselves; so does an SSO profile whose token path has one (an odd HOME).
+    if (hasUnsafeText(name)) continue;
+    const t = sso.get(name);
+    if (!t) {
+      names.push([name, -1]);
+      continue;
+    }
+    // The record depends on the session alone (a legacy profile's on its profile and start
+    // URL): built once each, which matters at 10,000 profiles.
+    const key = t.session !== null ? `s ${t.session}` : `l ${t.profile!}\n${t.startUrl}`;
+    let at = recordOf.get(key);
+    if (at === undefined) {
+      const path = tokenPath(dir, t);
+      at = hasUnsafeText(path) ? null : records.push(`\t${path}\t${switchWarning(t)}`) - 1;
+      recordOf.set(key, at);
+    }
+    if (at !== null) names.push([name, at]);
+  }
+  // Line numbers from 1: three header lines, the names, then the records.
+  const first = 3 + names.length + 1;
+  const lines = names.map(([n, r]) => (r < 0 ? n : `${n}\t${first + r}`));
+  return [CACHE_VERSION, flag(set.config, loc.config), flag(set.credentials, loc.credentials), ...lines, ...records, ''].join('\n');
 }
 
 /** Why FOLDER may not hold the cache (not the user's own, or open to others), or null. */
@@ -199,7 +232,7 @@ export function refreshCache(env: Env, set: ProfileSet): string | null {
   }
   const problem = folderProblem(loc.folder);
   if (problem) return `not using the profile cache: ${problem}`;
-  return writeCache(loc.file, cacheText(set, loc), () => unchanged(set.config) && unchanged(set.credentials));
+  return writeCache(loc.file, cacheText(set, loc, env), () => unchanged(set.config) && unchanged(set.credentials));
 }
 
 /**
@@ -299,5 +332,9 @@ export function readCache(env: Env): string[] | null {
   }
   const lines = text.split('\n');
   if (lines[0] !== CACHE_VERSION || !fresh(loc.file, lines[1], loc.config) || !fresh(loc.file, lines[2], loc.credentials)) return null;
-  return lines.slice(3, lines[lines.length - 1] === '' ? -1 : undefined);
+  // Names only: without their record numbers, and without the records (which begin with a tab).
+  return lines
+    .slice(3, lines[lines.length - 1] === '' ? -1 : undefined)
+    .filter((l) => !l.startsWith('\t'))
+    .map((l) => l.replace(/\t.*/, ''));
 }

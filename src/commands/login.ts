@@ -5,7 +5,7 @@ import { chooseTarget, targetName } from '../sso/config.js';
 import { login } from '../sso/login.js';
 import { portalLogout } from '../sso/portal.js';
 import { forgetSessions } from '../sessions/cache.js';
-import { readToken, registrationKey, removeCacheFile, ssoCacheDir, tokenKey } from '../sso/tokens.js';
+import { readToken, registrationKey, removeCacheFile, ssoCacheDir, tokenKey, tokenTime } from '../sso/tokens.js';
 import { parse, type Parsed } from './parse.js';
 import { findCommand } from './table.js';
 
@@ -34,7 +34,7 @@ export async function logoutCommand(a: Parsed, env: Env): Promise<number> {
     return 0;
   }
   // Only a live token can be revoked; an expired one is removed all the same.
-  const failed = Date.parse(token.expiresAt) > Date.now() ? await portalLogout(t, token.accessToken) : null;
+  const failed = (tokenTime(token.expiresAt) ?? 0) > Date.now() ? await portalLogout(t, token.accessToken) : null;
   removeCacheFile(dir, tokenKey(t));
   removeCacheFile(dir, registrationKey(t));
   // Credentials awsp obtained through this sign-in (SSO roles, roles assumed from them) go too.

@@ -2,7 +2,8 @@ import { cacheLocation, cacheText, refreshCache } from '../cache.js';
 import { closestNames, type ProfileSet } from '../config/profiles.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
-import { out } from '../output.js';
+import { err, out } from '../output.js';
+import { ssoSwitchWarning } from '../sso/state.js';
 import { currentShell, renderEnv } from '../shells/index.js';
 import { unknownRegionWarning } from '../regions.js';
 import { type Parsed, usageError } from './parse.js';
@@ -45,8 +46,14 @@ export function switchCommand(a: Parsed, env: Env): Promise<number> {
   const { name, region } = resolveSwitch(a, env, set);
   const shell = currentShell(env);
   // The region alone: the same variables and mark as a switch with --region, nothing else touched.
-  if (name === null) out(renderEnv(shell, [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region], ['AWSP_REGION', region]]));
-  else out(shell.call('__awsp_use', [name, region]) + '\n');
+  if (name === null) {
+    out(renderEnv(shell, [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region], ['AWSP_REGION', region]]));
+  } else {
+    // The switch happens all the same; the line is the one the shells print from the cache.
+    const sso = ssoSwitchWarning(set, env, name);
+    if (sso !== null) err(`${sso}\n`);
+    out(shell.call('__awsp_use', [name, region]) + '\n');
+  }
   return Promise.resolve(0);
 }
 
@@ -62,7 +69,7 @@ export function cacheCommand(env: Env): Promise<number> {
     const { set } = readProfiles(env, { quiet: true });
     refreshCache(env, set);
     if (env.AWSP_NAME !== undefined && set.profiles.some((p) => p.name === env.AWSP_NAME)) for (const w of set.warnings) warn(w);
-    out(cacheText(set, cacheLocation(env)));
+    out(cacheText(set, cacheLocation(env), env));
     return Promise.resolve(0);
   } catch (e) {
     if (e instanceof UserError) return Promise.resolve(e.exitCode);

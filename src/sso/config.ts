@@ -2,7 +2,7 @@
 // `[sso-session NAME]` sections (named with shlex, like profiles), and legacy profiles that
 // carry sso_start_url and sso_region themselves. Pure: no SDK, no network.
 import type { IniFile } from '../config/ini.js';
-import { closestNames, type ProfileSet } from '../config/profiles.js';
+import { closestNames, type Profile, type ProfileSet } from '../config/profiles.js';
 import { shlexSplit } from '../config/shlex.js';
 import { profileChain, findProfile } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
@@ -75,6 +75,11 @@ export function profileTarget(set: ProfileSet, name: string): SsoTarget {
   if (!sso) throw new UserError(`profile ${show(name)} does not sign in through IAM Identity Center (it has no sso_session or sso_start_url)`);
   const session = sso.options.get('sso_session');
   if (session !== undefined) return sessionTarget(set, session, sso.name);
+  return legacyTarget(sso);
+}
+
+/** The sign-in of a legacy profile, one with sso_start_url and no sso_session. */
+export function legacyTarget(sso: Profile): SsoTarget {
   const { startUrl, region } = checked(`profile ${show(sso.name)}`, sso.options.get('sso_start_url'), sso.options.get('sso_region'), 'or give it an sso_session');
   return { session: null, profile: sso.name, startUrl, region, scopes: null };
 }

@@ -1,12 +1,14 @@
 // Whether each IAM Identity Center session is signed in, for `awsp` (status) and `awsp list`:
 // read from the token cache alone, no network, no SDK.
-import type { ProfileSet } from '../config/profiles.js';
+import type { Profile, ProfileSet } from '../config/profiles.js';
 import { profileChain } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { isoTime } from '../formats.js';
-import { loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions } from './config.js';
+import { legacyTarget, loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions, targetName } from './config.js';
 import { escapeText } from '../text.js';
 import { type SessionState, sessionState, ssoCacheDir, tokenKey } from './tokens.js';
+
+const signsIn = (p: Profile): boolean => p.options.has('sso_session') || p.options.has('sso_start_url');
 
 /** The SSO session behind a profile, or null when it has none or its settings are incomplete (login says why). */
 export function profileSso(set: ProfileSet, name: string): SsoTarget | null {
@@ -16,6 +18,63 @@ export function profileSso(set: ProfileSet, name: string): SsoTarget | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * profileSso for every profile at once, in one pass: the names cache and `awsp list` ask for
+ * all of them, and profileSso alone reads the whole set for each (quadratic at 10,000 profiles).
+ */
+export function ssoTargets(set: ProfileSet): Map<string, SsoTarget | null> {
+  const byName = new Map(set.profiles.map((p) => [p.name, p]));
+  const sessions = new Map<string, SsoTarget | null>();
+  const out = new Map<string, SsoTarget | null>();
+  const attempt = (f: () => SsoTarget): SsoTarget | null => {
+    try {
+      return f();
+    } catch {
+      return null; // incomplete: login says why
+    }
+  };
+  for (const { name } of set.profiles) {
+    // The first profile of the chain that signs in, the chain as profileChain walks it.
+    const seen: Profile[] = [];
+    let p = byName.get(name);
+    while (p && !seen.includes(p) && !signsIn(p)) {
+      seen.push(p);
+      const src = p.options.has('role_arn') ? p.options.get('source_profile') : undefined;
+      p = src === undefined ? undefined : byName.get(src);
+    }
+    if (!p || !signsIn(p)) {
+      out.set(name, null);
+      continue;
+    }
+    const session = p.options.get('sso_session');
+    if (session === undefined) {
+      const legacy = p;
+      out.set(name, attempt(() => legacyTarget(legacy)));
+      continue;
+    }
+    if (!sessions.has(session)) sessions.set(session, attempt(() => sessionTarget(set, session)));
+    const t = sessions.get(session)!;
+    out.set(name, t && { ...t, profile: p.name });
+  }
+  return out;
+}
+
+/**
+ * The line a switch prints on stderr while T has no live sign-in. Built here only: `awsp
+ * __switch` prints it, and the names cache holds it for the shells, which print it as it is.
+ * It names the session, not the profile (just typed), so the cache holds it once per session.
+ * Escaped (targetName, loginCommand): it holds no control character, not even a tab.
+ */
+export const switchWarning = (t: SsoTarget): string => `awsp: ${targetName(t)} has expired or is not signed in; run: ${loginCommand(t)}`;
+
+/** For `awsp __switch`: the warning when profile NAME's session needs a login (not when the SDKs can renew it), or null. */
+export function ssoSwitchWarning(set: ProfileSet, env: Env, name: string, now = Date.now()): string | null {
+  const t = profileSso(set, name);
+  if (!t) return null;
+  const { state } = sessionState(ssoCacheDir(env), t, now);
+  return state === 'expired' || state === 'signed-out' ? switchWarning(t) : null;
 }
 
 /** Every session of the config: the sso-sessions, then the start URLs of legacy profiles, each once. */
@@ -83,8 +142,9 @@ export function ssoStates(set: ProfileSet, env: Env, now = Date.now()): Map<stri
   const dir = ssoCacheDir(env);
   const byKey = new Map<string, SessionState>();
   const out = new Map<string, { target: SsoTarget; state: SessionState } | null>();
+  const targets = ssoTargets(set);
   for (const p of set.profiles) {
-    const t = profileSso(set, p.name);
+    const t = targets.get(p.name);
     if (!t) {
       out.set(p.name, null);
       continue;

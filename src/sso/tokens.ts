@@ -6,7 +6,7 @@
 // Files are written as Python's json.dumps writes them, dates as UTC `YYYY-MM-DDTHH:MM:SSZ`.
 // awsp writes them atomically (a temporary file, then a rename), 0600, in a 0700 folder.
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { reason, writeAtomic, WriteFailed } from '../config/write.js';
@@ -52,6 +52,9 @@ const sha1 = (text: string): string => createHash('sha1').update(text, 'utf8').d
 /** The token's file name without `.json`: the session name's hash, or the start URL's for a legacy profile. */
 export const tokenKey = (t: SsoTarget): string => sha1(t.session ?? t.startUrl);
 
+/** The token's file, where botocore looks for it. */
+export const tokenPath = (dir: string, t: SsoTarget): string => join(dir, `${tokenKey(t)}.json`);
+
 /** The registration's file name without `.json`, as botocore's _registration_cache_key computes it. */
 export const registrationKey = (t: SsoTarget): string =>
   sha1(pyJson({ tool: 'botocore', startUrl: t.startUrl, region: t.region, scopes: t.scopes, session_name: t.session }, true));
@@ -88,13 +91,22 @@ export function pyJson(value: unknown, sortKeys = false): string {
 /** A time as the CLI writes it into the cache: UTC, whole seconds, `Z`. */
 export const cacheTime = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z');
 
-/** A cached JSON object, or null when the file is missing or not a JSON object. */
+/**
+ * A cached JSON object, or null when the file is missing, not a regular file or not a JSON
+ * object. Opened without blocking and checked before reading: a FIFO planted there would
+ * otherwise hang every command that looks at the session (the shells apply the same rule).
+ */
 export function readCacheFile(dir: string, key: string): Record<string, unknown> | null {
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(join(dir, `${key}.json`), 'utf8');
+    fd = openSync(join(dir, `${key}.json`), constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return null;
+    text = readFileSync(fd, 'utf8');
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   try {
     const v = JSON.parse(text) as unknown;
@@ -104,11 +116,24 @@ export function readCacheFile(dir: string, key: string): Record<string, unknown>
   }
 }
 
+/**
+ * A time from a token file, in ms, or null: UTC as the CLI and SDKs write it, `YYYY-MM-DDTHH:MM:SS`
+ * then optional fractions and `Z` (botocore, the JS SDK), `UTC` (old CLI versions) or `+00:00`.
+ * The shells' switch reads the same forms and nothing else (shell/awsp.*, __awsp_sso), so both
+ * judge a session alike; Date.parse alone would also take local times and refuse `UTC`.
+ */
+export function tokenTime(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(?:Z|UTC|\+00:00)$/.exec(value);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}${m[2] ?? ''}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
 /** The token of a session, when its file holds one (a string accessToken and a readable expiresAt). */
 export function readToken(dir: string, t: SsoTarget): TokenFile | null {
   const v = readCacheFile(dir, tokenKey(t));
-  if (!v || typeof v.accessToken !== 'string' || typeof v.expiresAt !== 'string') return null;
-  if (Number.isNaN(Date.parse(v.expiresAt))) return null;
+  if (!v || typeof v.accessToken !== 'string' || tokenTime(v.expiresAt) === null) return null;
   return v as unknown as TokenFile;
 }
 
@@ -123,10 +148,12 @@ export type SessionState =
 export function sessionState(dir: string, t: SsoTarget, now = Date.now()): SessionState {
   const tok = readToken(dir, t);
   if (!tok) return { state: 'signed-out' };
-  const expiresAt = new Date(tok.expiresAt);
+  const expiresAt = new Date(tokenTime(tok.expiresAt)!);
   if (expiresAt.getTime() > now) return { state: 'signed-in', expiresAt };
-  const regUntil = tok.registrationExpiresAt ? Date.parse(tok.registrationExpiresAt) : NaN;
-  if (tok.refreshToken && tok.clientId && tok.clientSecret && regUntil > now) return { state: 'renewable', expiresAt };
+  const regUntil = tokenTime(tok.registrationExpiresAt) ?? NaN;
+  // Non-empty strings, as the shells test them.
+  const given = (v: unknown): boolean => typeof v === 'string' && v !== '';
+  if (given(tok.refreshToken) && given(tok.clientId) && given(tok.clientSecret) && regUntil > now) return { state: 'renewable', expiresAt };
   return { state: 'expired', expiresAt };
 }
 

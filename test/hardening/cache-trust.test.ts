@@ -122,8 +122,8 @@ describe('what Node leaves in the cache folder', () => {
       const dead = Number(String(spawnSync('sh', ['-c', 'echo $$']).stdout).trim());
       const left = join(folder, `names-x%%y.${dead}.abc123.tmp`);
       const live = join(folder, `names-x%%y.${process.pid}.abc123.tmp`);
-      writeFileSync(left, 'awsp-names-v2\n');
-      writeFileSync(live, 'awsp-names-v2\n');
+      writeFileSync(left, 'awsp-names-v3\n');
+      writeFileSync(live, 'awsp-names-v3\n');
       const r = await runAsync('bash', sb, 'awsp list', { load: false });
       assert.equal(r.code, 0, dump(r));
       assert.equal(existsSync(left), false, 'the dead writer’s file is gone');

@@ -1,5 +1,5 @@
 // The names cache (src/cache.ts) under concurrency and against every way a file changes.
-// The shell's rule (shell/awsp.*): trust the cache while its first line is awsp-names-v2, and
+// The shell's rule (shell/awsp.*): trust the cache while its first line is awsp-names-v3, and
 // for each of lines 2-3, `+PATH` exists and the cache is strictly newer (-nt), `-PATH` does not
 // exist. These tests apply that rule with bash's own `-nt`, as the shells do.
 import assert from 'node:assert/strict';
@@ -112,7 +112,7 @@ test('60 awsp processes rebuild one cache while the config is rewritten: never t
       // A reader of the cache never sees half a file.
       try {
         const text = readFileSync(cachePath(sb), 'utf8');
-        if (!text.startsWith('awsp-names-v2\n') || !text.endsWith('\n') || text.split('\n').length < 4) torn++;
+        if (!text.startsWith('awsp-names-v3\n') || !text.endsWith('\n') || text.split('\n').length < 4) torn++;
       } catch {
         /* not there yet, or just dropped */
       }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { writeSsoToken } from '../helpers/aws-files.js';
 import {
   AWSP_VARS,
   diffDumps,
@@ -36,7 +37,23 @@ region = us-east-1
 [profile me@corp]
 [profile p+q]
 [profile gone]
+[profile sso-live]
+sso_session = live
+sso_account_id = 111111111111
+sso_role_name = r
+[profile sso-out]
+sso_session = out
+sso_account_id = 111111111111
+sso_role_name = r
+[sso-session live]
+sso_start_url = https://live.example/start
+sso_region = eu-west-1
+[sso-session out]
+sso_start_url = https://out.example/start
+sso_region = eu-west-1
 `;
+
+const SSO_OUT = "awsp: SSO session 'out' has expired or is not signed in; run: awsp login --sso-session out\n";
 
 /** Names only the credentials file can hold (the config file's headers go through shlex). */
 export const HOSTILE = ['with space', '$(touch canary1)', '`touch canary2`', "it's", 'a"b', 'x\\y', '$HOME', 'semi;colon', 'ü-prod', 'a=b', '*', '~root', '!x', '%s%n'];
@@ -61,6 +78,10 @@ const ALL_UNSET = (s: ShellName) => unsetVars(s, ...WATCH);
 
 const STEPS: Step[] = [
   { id: 'switch', cmd: () => 'awsp dev' },
+  // SSO profiles: the token is judged at the switch (signed in: silent; none: one warning line).
+  { id: 'sso-signed-in', cmd: () => 'awsp sso-live' },
+  { id: 'sso-signed-out', cmd: () => 'awsp sso-out' },
+  { id: 'sso-signed-out-node', cmd: () => 'awsp use sso-out --region eu-west-1' },
   { id: 'use-subcommand-name', cmd: () => 'awsp use list' },
   { id: 'use', cmd: () => 'awsp use prod' },
   { id: 'region', cmd: () => 'awsp dev --region eu-west-1' },
@@ -174,6 +195,7 @@ function scenario(shell: ShellName, mode: Mode, steps: Step[], setup: (sb: Sandb
 function files(sb: Sandbox): void {
   sb.writeConfig(CONFIG);
   sb.writeCredentials(CREDENTIALS);
+  writeSsoToken(sb, 'live', 'token', new Date(Date.now() + 3_600_000));
 }
 
 for (const shell of SHELLS) {
@@ -211,6 +233,12 @@ for (const shell of SHELLS) {
 
           assert.equal(v('switch', 'AWS_PROFILE'), 'dev');
           assert.equal(get('switch').stderr, '');
+          assert.equal(v('sso-signed-in', 'AWS_PROFILE'), 'sso-live');
+          assert.equal(get('sso-signed-in').stderr, '', why('sso-signed-in'));
+          for (const id of ['sso-signed-out', 'sso-signed-out-node']) {
+            assert.equal(v(id, 'AWS_PROFILE'), 'sso-out', why(id));
+            assert.equal(get(id).stderr, SSO_OUT, why(id));
+          }
           assert.equal(v('use-subcommand-name', 'AWS_PROFILE'), 'list');
           assert.equal(v('use', 'AWS_PROFILE'), 'prod');
           for (const n of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
