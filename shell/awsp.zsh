@@ -388,7 +388,7 @@ __awsp_folder_leave() {
 # Says $3 about the file $2 on stderr, once a shell for each kind $1 of message and file.
 __awsp_folder_say() {
     \builtin emulate -L zsh
-    [[ ${__awsp_folder_said[(Ie)$1$2]} == 0 ]] || \builtin return 0
+    [[ ${__awsp_folder_said[(Ie)$1$2]:-0} == 0 ]] || \builtin return 0
     __awsp_folder_said+=("$1$2")
     \builtin printf 'awsp: %s %s\n' "${2//[[:cntrl:]]/?}" "$3" >&2
 }
