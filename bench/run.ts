@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchExports } from './exports.js';
+import { benchFolders } from './folders.js';
 import { benchPick } from './pick.js';
 
 type Shell = 'bash' | 'zsh' | 'fish';
@@ -217,6 +218,10 @@ async function main(): Promise<void> {
   }
   for (const r of await benchExports()) {
     rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
+  }
+  // floor here: the same loop without AWSP_FOLDERS (per prompt: nothing; per cd: the cd itself).
+  for (const r of benchFolders()) {
+    rows.push({ case: r.case, shell: r.shell, profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
   }
   for (const r of benchPick()) {
     rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });

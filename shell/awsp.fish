@@ -309,15 +309,34 @@ function __awsp_folder_check
     # Unsplit command substitutions: a path may hold a line break.
     set -l IFS ''
     string match -q -- '/*' "$PWD"; or return 0
-    set -l d (string replace -r -- '/$' '' "$PWD")
-    set -l f ''
-    while true
-        if test -f "$d/.awsprofile"
-            set f "$d/.awsprofile"
-            break
+    # The folders from here up to / (deepest first), and then the nearest .awsprofile, with as
+    # few command substitutions as can be (each costs fish more than the rest of the walk):
+    # one for the whole path, and `path filter` tests every folder at once (finding none on
+    # almost every cd).
+    set -l dirs
+    if string match -qr -- '\n' "$PWD"
+        # A line break in the path (string split's lines would not do): one level at a time.
+        set -l d (string replace -r -- '/$' '' "$PWD")
+        while test -n "$d"
+            set -a dirs $d
+            set d (string replace -r -- '/[^/]*$' '' "$d")
         end
-        test -n "$d"; or break
-        set d (string replace -r -- '/[^/]*$' '' "$d")
+    else if test "$PWD" != /
+        set -l IFS \n
+        for p in (string split -- / "$PWD")[2..-1]
+            # The folder below the one added last.
+            set -p dirs "$dirs[1]/$p"
+        end
+    end
+    set -a dirs ''
+    set -l f ''
+    if builtin path filter -q -f -- $dirs/.awsprofile
+        for d in $dirs
+            if test -f "$d/.awsprofile"
+                set f "$d/.awsprofile"
+                break
+            end
+        end
     end
     if test -z "$f"
         test -z "$__awsp_folder_file"; or __awsp_folder_leave
@@ -325,7 +344,7 @@ function __awsp_folder_check
     end
     test "$f" != "$__awsp_folder_file"; or test "$argv[1]" = again; or return 0
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
-    set d ''
+    set -l d ''
     if string match -q -- '/*' "$XDG_DATA_HOME"
         set d "$XDG_DATA_HOME/awsp/allow"
     else if string match -q -- '/*' "$HOME"
