@@ -289,6 +289,8 @@ __awsp_folder_hook() {
 # before. $1: moved (the folder changed), or again: looks even when it is the file obeyed already (after awsp allow or deny).
 __awsp_folder_check() {
     \builtin local d f='' c='' r='' rec name region=''
+    # Off means off, also right after awsp allow.
+    [[ ${AWSP_FOLDERS-} == 1 ]] || \builtin return 0
     __awsp_folder_pwd=${PWD-}
     [[ ${PWD-} == /* ]] || \builtin return 0
     d=${PWD%/}

@@ -308,6 +308,8 @@ end
 function __awsp_folder_check
     # Unsplit command substitutions: a path may hold a line break.
     set -l IFS ''
+    # Off means off, also right after awsp allow.
+    test "$AWSP_FOLDERS" = 1; or return 0
     string match -q -- '/*' "$PWD"; or return 0
     # The folders from here up to / (deepest first), and then the nearest .awsprofile, with as
     # few command substitutions as can be (each costs fish more than the rest of the walk):

@@ -302,6 +302,8 @@ __awsp_folder_check() {
     # What =~ sets, kept in here.
     \builtin local MATCH MBEGIN MEND
     \builtin local -a match mbegin mend
+    # Off means off, also right after awsp allow.
+    [[ ${AWSP_FOLDERS-} == 1 ]] || \builtin return 0
     [[ ${PWD-} == /* ]] || \builtin return 0
     d=${PWD%/}
     while :; do

@@ -38,15 +38,16 @@ const FOLDER_VARS = /^__awsp_folder_(pwd|file|name|before|said)$/;
 const CD_VARS = /^(PWD|OLDPWD|dirstack|dirprev|dirnext|__fish_cd_direction|AWSP_FOLDERS)$/;
 
 /** The folders: `my proj` (prod@eu-west-1; a space in the path), with sub/ (no file) and inner/ (dev); gone/; out/. */
-function folders(sb: Sandbox): { proj: string; out: string; gone: string; data: string } {
+function folders(sb: Sandbox): { proj: string; out: string; gone: string; late: string; data: string } {
   sb.writeConfig(CONFIG);
   const proj = join(sb.dir, 'my proj');
   sb.write('my proj/.awsprofile', 'prod@eu-west-1\n');
   mkdirSync(join(proj, 'sub'));
   sb.write('my proj/inner/.awsprofile', 'dev\n');
   sb.write('gone/.awsprofile', 'gone\n');
+  sb.write('late/.awsprofile', 'dev\n');
   mkdirSync(join(sb.dir, 'out'));
-  return { proj, out: join(sb.dir, 'out'), gone: join(sb.dir, 'gone'), data: join(sb.dir, 'data') };
+  return { proj, out: join(sb.dir, 'out'), gone: join(sb.dir, 'gone'), late: join(sb.dir, 'late'), data: join(sb.dir, 'data') };
 }
 
 interface Step {
@@ -89,6 +90,8 @@ function steps(f: ReturnType<typeof folders>, sb: Sandbox): Step[] {
       code: (s) => `${cd(s, f.out)}\n${s === 'fish' ? 'builtin printf' : '\\builtin printf'} '[profile dev]\\n' >${s === 'fish' ? '' : '|'}${q(s, sb.config)}\n${cd(s, f.gone)}`,
     },
     { id: 'unknown-said-once', code: (s) => `${cd(s, f.out)}\n${cd(s, f.gone)}` },
+    // Off again: allowing records the file but switches nothing, and says how to turn it on.
+    { id: 'off-allow', code: (s) => `${s === 'fish' ? 'set -e -g AWSP_FOLDERS' : '\\builtin unset AWSP_FOLDERS'}\n${cd(s, f.late)}\nawsp allow` },
   ];
 }
 
@@ -188,6 +191,8 @@ for (const shell of SHELLS) {
           is('unknown', {});
           said('unknown', `awsp: ${join(f.gone, '.awsprofile')} names no profile 'gone'\n`);
           said('unknown-said-once', '');
+          is('off-allow', {});
+          assert.match(get('off-allow').stderr, /^awsp: allowed .*late\/\.awsprofile: profile 'dev' \(the shell obeys it once AWSP_FOLDERS=1 is in its environment\)\n$/);
 
           // Variables: off, the hook leaves none; on, only its own and awsp's.
           const start = parseDump(shell, readFileSync(join(sb.dir, 'd-start'), 'utf8'));
@@ -242,6 +247,22 @@ describe('bash: the hook in PROMPT_COMMAND of a real interactive bash', () => {
         assert.match(r.stdout, /^STATUS=1:prod$/m, ctx);
         assert.match(r.stdout, /^OUT=none$/m, ctx);
         assert.doesNotMatch(r.stderr, /unbound|not found|syntax error/, ctx);
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
+describe('zsh and fish: loaded twice, the hook is registered once', () => {
+  for (const shell of ['zsh', 'fish'] as const) {
+    it(shell, () => {
+      const sb = sandbox();
+      try {
+        const load = shell === 'fish' ? 'awsp init fish | source' : 'eval "$(awsp init zsh)"';
+        const show = shell === 'fish' ? 'functions --handlers-type variable | string match -e __awsp_folder_hook' : 'print -l -- $chpwd_functions';
+        const r = run(shell, sb, `${load}\n${load}\n${show}`, { load: false });
+        assert.equal(r.stdout.split('\n').filter((l) => l.includes('__awsp_folder_hook')).length, 1, dump(r));
       } finally {
         sb.cleanup();
       }
