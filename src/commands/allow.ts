@@ -37,7 +37,9 @@ function target(a: Parsed, env: Env, mustExist: boolean): string {
   if (arg === '') throw new UserError(`the path is empty; give a folder or its ${FOLDER_FILE}`);
   const p = absolute(arg, env);
   const file = isFolder(p) ? `${p === '/' ? '' : p}/${FOLDER_FILE}` : p;
-  if (!file.endsWith(`/${FOLDER_FILE}`)) throw new UserError(`${file} is not a ${FOLDER_FILE} file; give a folder or its ${FOLDER_FILE}`);
+  if (!file.endsWith(`/${FOLDER_FILE}`)) {
+    throw new UserError(statSync(p, { throwIfNoEntry: false }) === undefined ? `no folder ${p}` : `${file} is not a ${FOLDER_FILE} file; give a folder or its ${FOLDER_FILE}`);
+  }
   if (mustExist && !isFile(file)) throw new UserError(`no file ${file}`);
   return file;
 }

@@ -300,6 +300,7 @@ describe('awsp allow and deny', () => {
       assert.match(missing.stderr, /^awsp: no file .*nowhere\/\.awsprofile\n$/);
       const other = sb.write('other/profile.txt', 'dev\n');
       assert.match(awsp(sb, ['allow', other], { env }).stderr, /is not a \.awsprofile file/);
+      assert.match(awsp(sb, ['allow', join(sb.dir, 'nowhere')], { env }).stderr, /^awsp: no folder .*\/nowhere\n$/);
       const none = spawnSync(AWSP_BIN, ['allow'], { cwd: join(sb.dir, 'none'), env: { ...sb.env, ...env, PWD: join(sb.dir, 'none') }, encoding: 'utf8' });
       assert.notEqual(none.status, 0);
       assert.match(none.stderr, /^awsp: no \.awsprofile in .*\/none or a folder above it; write one holding a profile name first\n$/);
