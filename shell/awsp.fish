@@ -306,24 +306,24 @@ end
 # before. argv[1]: moved (the folder changed), or again: looks even when it is the file obeyed
 # already (after awsp allow or deny).
 function __awsp_folder_check
-    # Unsplit command substitutions: a path may hold a line break.
-    set -l IFS ''
     # Off means off, also right after awsp allow.
     test "$AWSP_FOLDERS" = 1; or return 0
-    string match -q -- '/*' "$PWD"; or return 0
     # The folders from here up to / (deepest first), and then the nearest .awsprofile, with as
-    # few command substitutions as can be (each costs fish more than the rest of the walk):
-    # one for the whole path, and `path filter` tests every folder at once (finding none on
-    # almost every cd).
+    # few builtin calls as can be (each costs fish more than the work it does, a command
+    # substitution most): one string split for the whole path, and `path filter` tests every
+    # folder at once (finding no file on almost every cd).
     set -l dirs
-    if string match -qr -- '\n' "$PWD"
-        # A line break in the path (string split's lines would not do): one level at a time.
+    if string match -qr -- '\n|^/?$|^[^/]' "$PWD"
+        # /, a relative PWD, or a line break in the path (string split's lines would not do):
+        # one level at a time.
+        string match -q -- '/*' "$PWD"; or return 0
+        set -l IFS ''
         set -l d (string replace -r -- '/$' '' "$PWD")
         while test -n "$d"
             set -a dirs $d
             set d (string replace -r -- '/[^/]*$' '' "$d")
         end
-    else if test "$PWD" != /
+    else
         set -l IFS \n
         for p in (string split -- / "$PWD")[2..-1]
             # The folder below the one added last.
@@ -345,6 +345,8 @@ function __awsp_folder_check
         return 0
     end
     test "$f" != "$__awsp_folder_file"; or test "$argv[1]" = again; or return 0
+    # Unsplit command substitutions from here: a path may hold a line break.
+    set -l IFS ''
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
     set -l d ''
     if string match -q -- '/*' "$XDG_DATA_HOME"
