@@ -7,7 +7,7 @@
 // started on a cd that crosses no file (strace).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -267,6 +267,39 @@ describe('zsh and fish: loaded twice, the hook is registered once', () => {
         const show = shell === 'fish' ? 'functions --handlers-type variable | string match -e __awsp_folder_hook' : 'print -l -- $chpwd_functions';
         const r = run(shell, sb, `${load}\n${load}\n${show}`, { load: false });
         assert.equal(r.stdout.split('\n').filter((l) => l.includes('__awsp_folder_hook')).length, 1, dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
+describe('a record the user does not own, or in a shared folder, is not trusted', () => {
+  // Another user (the tests run as root, so files can be given away).
+  const OTHER = 65534;
+  for (const shell of SHELLS) {
+    it(shell, () => {
+      const sb = sandbox();
+      const f = folders(sb);
+      try {
+        const data = join(sb.dir, 'data');
+        const dir = join(data, 'awsp', 'allow');
+        assert.equal(awsp(sb, ['allow', f.proj], { env: { XDG_DATA_HOME: data } }).code, 0);
+        const rec = join(dir, join(f.proj, '.awsprofile').replace(/%/g, '%25').replace(/\//g, '%2F'));
+        const probe = () => {
+          const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
+          const r = run(shell, sb, `${cd(shell, f.out)}\n${cd(shell, f.proj)}\n${show}`, { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+          return `${r.stdout.trim()} ${r.stderr.includes('is not allowed') ? 'refused' : ''}`.trim();
+        };
+        assert.equal(probe(), '<prod>', 'the check below can fail');
+        chownSync(rec, OTHER, OTHER);
+        assert.equal(probe(), '<> refused', 'a record of another user');
+        chownSync(rec, process.getuid!(), process.getgid!());
+        chmodSync(dir, 0o1777);
+        assert.equal(probe(), '<> refused', 'a shared folder (sticky bit)');
+        chmodSync(dir, 0o700);
+        chownSync(dir, OTHER, OTHER);
+        assert.equal(probe(), '<> refused', "another user's folder");
       } finally {
         sb.cleanup();
       }
