@@ -306,7 +306,7 @@ __awsp_folder_check() {
         [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
         \builtin return 0
     fi
-    [[ $f != "${__awsp_folder_file-}" || ${1-} == again ]] || \builtin return 0
+    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
     if [[ ${XDG_DATA_HOME-} == /* ]]; then
         d=$XDG_DATA_HOME/awsp/allow
@@ -324,7 +324,8 @@ __awsp_folder_check() {
     fi
     if [[ -z $r || $r != "$c" ]]; then
         if [[ -z $r ]]; then
-            __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
+            # (Not right after awsp deny, which has said so.)
+            [[ ${1-} == denied ]] || __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
         else
             __awsp_folder_say c "$f" 'has changed since it was allowed; run: awsp allow'
         fi
@@ -376,7 +377,16 @@ __awsp_folder_leave() {
 __awsp_folder_say() {
     [[ $'\n'${__awsp_folder_said-}$'\n' != *$'\n'"$1$2"$'\n'* ]] || \builtin return 0
     __awsp_folder_said+=$'\n'$1$2
-    \builtin printf 'awsp: %s %s\n' "${2//[[:cntrl:]]/?}" "$3" >&2
+    \builtin local p="${2//[[:cntrl:]]/?}" c
+    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
+    # the line, as in awsp_prompt.
+    if [[ $p == *$'\xe2'* ]]; then
+        for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+            p=${p//"$c"/?}
+        done
+    fi
+    \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 
 # TAB completion is in awsp-complete.bash beside this file, read at the first TAB: a new shell

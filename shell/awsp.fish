@@ -303,8 +303,8 @@ function __awsp_folder_hook --on-variable PWD
 end
 
 # Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
-# before. argv[1]: moved (the folder changed), or again: looks even when it is the file obeyed
-# already (after awsp allow or deny).
+# before. argv[1]: moved (the folder changed), or again (after awsp allow) or denied (after
+# awsp deny): looks even when it is the file obeyed already.
 function __awsp_folder_check
     # Off means off, also right after awsp allow.
     test "$AWSP_FOLDERS" = 1; or return 0
@@ -344,7 +344,7 @@ function __awsp_folder_check
         test -z "$__awsp_folder_file"; or __awsp_folder_leave
         return 0
     end
-    test "$f" != "$__awsp_folder_file"; or test "$argv[1]" = again; or return 0
+    test "$f" != "$__awsp_folder_file"; or builtin contains -- "$argv[1]" again denied; or return 0
     # Unsplit command substitutions from here: a path may hold a line break.
     set -l IFS ''
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
@@ -364,7 +364,8 @@ function __awsp_folder_check
     end
     if test -z "$r"; or test "$r" != "$c"
         if test -z "$r"
-            __awsp_folder_say n $f 'is not allowed; run: awsp allow'
+            # (Not right after awsp deny, which has said so.)
+            test "$argv[1]" = denied; or __awsp_folder_say n $f 'is not allowed; run: awsp allow'
         else
             __awsp_folder_say c $f 'has changed since it was allowed; run: awsp allow'
         end
@@ -431,7 +432,8 @@ end
 function __awsp_folder_say
     builtin contains -- "$argv[1]$argv[2]" $__awsp_folder_said; and return 0
     set -g -a __awsp_folder_said "$argv[1]$argv[2]"
-    builtin printf 'awsp: %s %s\n' (string replace -ra -- '[\x00-\x1f\x7f]' '?' "$argv[2]") "$argv[3]" >&2
+    # Controls, and bidirectional controls (which would reorder the line), as in awsp_prompt.
+    builtin printf 'awsp: %s %s\n' (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' "$argv[2]") "$argv[3]" >&2
 end
 
 # TAB completion is in awsp-complete.fish beside this file, read at the first TAB: a new shell

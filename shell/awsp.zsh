@@ -294,8 +294,8 @@ __awsp_folder_hook() {
 }
 
 # Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
-# before. $1: moved (the folder changed), or again: looks even when it is the file obeyed
-# already (after awsp allow or deny).
+# before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
+# deny): looks even when it is the file obeyed already.
 __awsp_folder_check() {
     \builtin emulate -L zsh
     \builtin local d f='' c='' r='' rec name region='' re='^(.+)@([a-z]+(-[a-z]+)+-[0-9]+)$'
@@ -318,7 +318,7 @@ __awsp_folder_check() {
         [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
         \builtin return 0
     fi
-    [[ $f != "${__awsp_folder_file-}" || ${1-} == again ]] || \builtin return 0
+    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
     if [[ ${XDG_DATA_HOME-} == /* ]]; then
         d=$XDG_DATA_HOME/awsp/allow
@@ -336,7 +336,8 @@ __awsp_folder_check() {
     fi
     if [[ -z $r || $r != "$c" ]]; then
         if [[ -z $r ]]; then
-            __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
+            # (Not right after awsp deny, which has said so.)
+            [[ ${1-} == denied ]] || __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
         else
             __awsp_folder_say c "$f" 'has changed since it was allowed; run: awsp allow'
         fi
@@ -392,7 +393,14 @@ __awsp_folder_say() {
     \builtin emulate -L zsh
     [[ ${__awsp_folder_said[(Ie)$1$2]:-0} == 0 ]] || \builtin return 0
     __awsp_folder_said+=("$1$2")
-    \builtin printf 'awsp: %s %s\n' "${2//[[:cntrl:]]/?}" "$3" >&2
+    \builtin local p="${2//[[:cntrl:]]/?}" c
+    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
+    # the line, as in awsp_prompt. (As bytes: they match in any locale.)
+    for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+        $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+        p=${p//$c/?}
+    done
+    \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 
 # TAB completion is in awsp-complete.zsh beside this file, read at the first TAB: a new shell

@@ -54,8 +54,8 @@ function records(env: Env): string {
 }
 
 /** The shell function evaluates stdout: a call that makes it look at its folder again. */
-function recheck(env: Env): void {
-  if (env.AWSP_SHELL !== undefined && !stdoutIsTerminal()) out(currentShell(env).call('__awsp_folder_check', ['again']) + '\n');
+function recheck(env: Env, how: 'again' | 'denied'): void {
+  if (env.AWSP_SHELL !== undefined && !stdoutIsTerminal()) out(currentShell(env).call('__awsp_folder_check', [how]) + '\n');
 }
 
 const offNote = (env: Env): string => (env.AWSP_FOLDERS === '1' ? '' : ' (the shell obeys it once AWSP_FOLDERS=1 is in its environment)');
@@ -93,7 +93,7 @@ export function allowCommand(a: Parsed, env: Env): Promise<number> {
     throw new UserError(`cannot write ${record}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   warn(`allowed ${file}: profile ${show(wanted.name)}${wanted.region ? ` with region ${show(wanted.region)}` : ''}${offNote(env)}`);
-  recheck(env);
+  recheck(env, 'again');
   return Promise.resolve(0);
 }
 
@@ -111,6 +111,6 @@ export function denyCommand(a: Parsed, env: Env): Promise<number> {
     }
     warn(`denied ${file}: the shell no longer obeys it`);
   }
-  recheck(env);
+  recheck(env, 'denied');
   return Promise.resolve(0);
 }

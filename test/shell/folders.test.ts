@@ -191,7 +191,7 @@ for (const shell of SHELLS) {
           is('changed-allowed', { AWS_PROFILE: 'prod' });
           // Denied: no longer obeyed, so what it switched to goes.
           is('deny', {});
-          assert.match(get('deny').stderr, /^awsp: denied .*my proj\/\.awsprofile/);
+          said('deny', `awsp: denied ${pf}: the shell no longer obeys it\n`);
           is('unknown', {});
           said('unknown', `awsp: ${join(f.gone, '.awsprofile')} names no profile 'gone'\n`);
           said('unknown-said-once', '');
@@ -267,6 +267,28 @@ describe('zsh and fish: loaded twice, the hook is registered once', () => {
         const show = shell === 'fish' ? 'functions --handlers-type variable | string match -e __awsp_folder_hook' : 'print -l -- $chpwd_functions';
         const r = run(shell, sb, `${load}\n${load}\n${show}`, { load: false });
         assert.equal(r.stdout.split('\n').filter((l) => l.includes('__awsp_folder_hook')).length, 1, dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
+describe('what the hook says', () => {
+  for (const shell of SHELLS) {
+    it(`${shell}: awsp deny says it once; a folder's name cannot drive the terminal`, () => {
+      const sb = sandbox();
+      const f = folders(sb);
+      try {
+        const data = join(sb.dir, 'data');
+        assert.equal(awsp(sb, ['allow', f.proj], { env: { XDG_DATA_HOME: data } }).code, 0);
+        const odd = join(sb.dir, 'bidi \u202e x \x1b[31m');
+        sb.write('bidi \u202e x \x1b[31m/.awsprofile', 'dev\n');
+        const mark = (i: number) => `${shell === 'fish' ? '' : '\\'}builtin printf '@@\\n' >&2`.repeat(i > 0 ? 1 : 0);
+        const r = run(shell, sb, [cd(shell, f.proj), 'awsp deny', mark(1), cd(shell, odd)].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+        const [deny, odds] = r.stderr.split('@@\n');
+        assert.equal(deny, `awsp: denied ${join(f.proj, '.awsprofile')}: the shell no longer obeys it\n`, dump(r));
+        assert.equal(odds, `awsp: ${sb.dir}/bidi ? x ?[31m/.awsprofile is not allowed; run: awsp allow\n`, dump(r));
       } finally {
         sb.cleanup();
       }
