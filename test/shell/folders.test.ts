@@ -29,6 +29,7 @@ import {
   SHELLS,
   type ShellName,
 } from '../helpers/sandbox.js';
+import { parseFolderFile } from '../../src/folders.js';
 
 const CONFIG = '[profile dev]\n[profile prod]\n[profile me@corp]\n[profile gone]\n';
 const WATCH = ['AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWSP_REGION'];
@@ -267,6 +268,33 @@ describe('zsh and fish: loaded twice, the hook is registered once', () => {
         const show = shell === 'fish' ? 'functions --handlers-type variable | string match -e __awsp_folder_hook' : 'print -l -- $chpwd_functions';
         const r = run(shell, sb, `${load}\n${load}\n${show}`, { load: false });
         assert.equal(r.stdout.split('\n').filter((l) => l.includes('__awsp_folder_hook')).length, 1, dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
+describe('the shells read a .awsprofile as Node does', () => {
+  // Only a region code after the last @ is a region.
+  const TEXTS = ['me@corp', 'a@b@us-gov-west-1', 'x@eusc-de-east-1\n', 'odd@us-east-1x', 'with space@eu-west-1', '@us-east-1', 'q@EU-WEST-1'];
+  for (const shell of SHELLS) {
+    it(shell, () => {
+      const sb = sandbox();
+      try {
+        const want = TEXTS.map((t) => parseFolderFile(t)!);
+        // Each name a profile, in the credentials file (which takes any name).
+        sb.writeCredentials(want.map((w) => `[${w.name}]\naws_access_key_id = A\naws_secret_access_key = s\n`).join(''));
+        const data = join(sb.dir, 'data');
+        const dirs = TEXTS.map((t, i) => {
+          sb.write(`t${i}/.awsprofile`, t);
+          const a = awsp(sb, ['allow', join(sb.dir, `t${i}`)], { env: { XDG_DATA_HOME: data } });
+          assert.equal(a.code, 0, dump(a));
+          return join(sb.dir, `t${i}`);
+        });
+        const show = shell === 'fish' ? 'builtin printf "<%s|%s>\\n" "$AWS_PROFILE" "$AWS_REGION"' : '\\builtin printf "<%s|%s>\\n" "${AWS_PROFILE-}" "${AWS_REGION-}"';
+        const r = run(shell, sb, dirs.map((d) => `${cd(shell, sb.dir)}\n${cd(shell, d)}\n${show}`).join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+        assert.deepEqual(r.stdout.trim().split('\n'), want.map((w) => `<${w.name}|${w.region}>`), dump(r));
       } finally {
         sb.cleanup();
       }
