@@ -229,7 +229,7 @@ async function main(): Promise<void> {
   process.stderr.write('\n');
   console.log(fmt(rows));
   console.log(`\nstart-up: an interactive shell running \`exit\`, floor = the same shell with empty rc files, ${process.env.AWSP_BENCH_STARTUP_RUNS ?? 30} runs each, interleaved, medians.`);
-  console.log(`floor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts).`);
+  console.log(`floor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts). folders: the shell's CPU time per prompt or cd, AWSP_FOLDERS=1 against the same loop without (bench/folders.ts).`);
 }
 
 try {
