@@ -286,7 +286,8 @@ __awsp_folder_hook() {
 }
 
 # Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
-# before. $1: moved (the folder changed), or again: looks even when it is the file obeyed already (after awsp allow or deny).
+# before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
+# deny): looks even when it is the file obeyed already.
 __awsp_folder_check() {
     \builtin local d f='' c='' r='' rec name region=''
     # Off means off, also right after awsp allow.

@@ -280,9 +280,9 @@ awsp_prompt() {
 # current folder or one above it switches this shell to NAME, once the user has allowed the
 # file (`awsp allow` records its exact content; src/folders.ts), and leaving every such folder
 # gives back what was active before. The hook runs when the folder changes (chpwd) and once at
-# load; it returns at once unless AWSP_FOLDERS=1, and looks for the file with builtins only; a
-# process (awk over the names cache, or Node when it is stale) starts only to check the
-# profile of a file it is about to obey. Its state, global, set once AWSP_FOLDERS=1 was used:
+# load; it returns at once unless AWSP_FOLDERS=1, and looks for the file with builtins only.
+# The profile of a file it is about to obey is checked in the names cache as `awsp NAME` does
+# (Node starts only when the cache is stale). Its state, global, set once AWSP_FOLDERS=1 was used:
 #   __awsp_folder_file    the file obeyed now ('' for none), __awsp_folder_name its profile
 #   __awsp_folder_before  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWSP_REGION before the
 #                         first file was obeyed: `+VALUE`, or `-` for unset
