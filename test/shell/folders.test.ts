@@ -302,6 +302,24 @@ describe('the shells read a .awsprofile as Node does', () => {
   }
 });
 
+describe('without XDG_DATA_HOME, the records are in ~/.local/share/awsp/allow', () => {
+  for (const shell of SHELLS) {
+    it(shell, () => {
+      const sb = sandbox();
+      const f = folders(sb);
+      try {
+        assert.equal(awsp(sb, ['allow', f.proj]).code, 0);
+        assert.ok(existsSync(join(sb.home, '.local', 'share', 'awsp', 'allow', join(f.proj, '.awsprofile').replace(/\//g, '%2F'))));
+        const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
+        const r = run(shell, sb, `${cd(shell, f.proj)}\n${show}`, { env: { AWSP_FOLDERS: '1' } });
+        assert.equal(r.stdout, '<prod>\n', dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
 describe('what the hook says', () => {
   for (const shell of SHELLS) {
     it(`${shell}: awsp deny says it once; a folder's name cannot drive the terminal`, () => {
