@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { median, REPO } from './common.js';
 import { benchExports } from './exports.js';
+import { benchFolders } from './folders.js';
 import { benchPick } from './pick.js';
 
 type Shell = 'bash' | 'zsh' | 'fish';
@@ -212,13 +213,17 @@ async function main(): Promise<void> {
   for (const r of await benchExports()) {
     rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
   }
+  // floor here: the same loop without AWSP_FOLDERS (per prompt: nothing; per cd: the cd itself).
+  for (const r of benchFolders()) {
+    rows.push({ case: r.case, shell: r.shell, profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
+  }
   for (const r of benchPick()) {
     rows.push({ case: r.case, shell: '-', profiles: '-', ours: r.ours_ms, floor: r.peer_ms, ratio: r.ratio, target: r.target });
   }
   process.stderr.write('\n');
   console.log(fmt(rows));
   console.log(`\nstart-up: an interactive shell running \`exit\`, floor = the same shell with empty rc files, ${process.env.AWSP_BENCH_STARTUP_RUNS ?? 30} runs each, interleaved, medians.`);
-  console.log(`floor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts).`);
+  console.log(`floor = awk listing the names of the same file, run in the same shell; zsh TAB stubs compadd (zsh's own matching is not timed); fish TAB is the whole complete -C, fish's own ranking of the candidates included. ${ROUNDS} rounds, medians. exports: awsp and the AWS CLI alternate, ${process.env.AWSP_BENCH_RUNS ?? 15} runs each, medians. pick: first paint and node -e 0 alternate on a pseudo-terminal; keys in CPU time (bench/pick.ts). folders: the shell's CPU time per prompt or cd, AWSP_FOLDERS=1 against the same loop without (bench/folders.ts).`);
 }
 
 try {

@@ -13,7 +13,8 @@
 
 \builtin unset -f awsp awsp_prompt __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
     __awsp_complete __awsp_offer __awsp_complete_kind __awsp_complete_after __awsp_complete_profiles \
-    __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
+    __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
+    __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
 
@@ -333,6 +334,135 @@ awsp_prompt() {
     fi
 }
 
+# Per-folder profiles, when AWSP_FOLDERS=1: a file `.awsprofile` (NAME or NAME@REGION) in the
+# current folder or one above it switches this shell to NAME, once the user has allowed the
+# file (`awsp allow` records its exact content; src/folders.ts), and leaving every such folder
+# gives back what was active before. The hook runs at each prompt (PROMPT_COMMAND): it returns
+# at once unless AWSP_FOLDERS=1 and the folder changed, and then looks for the file with
+# builtins only; a process (awk over the names cache) starts only to check the profile of a
+# file it is about to obey. Its state, global, set once AWSP_FOLDERS=1 was used:
+#   __awsp_folder_pwd     the folder it last looked at
+#   __awsp_folder_file    the file obeyed now ('' for none), __awsp_folder_name its profile
+#   __awsp_folder_before  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWSP_REGION before the
+#                         first file was obeyed: `+VALUE`, or `-` for unset
+#   __awsp_folder_said    what it has said already, a line each (each warning once a shell)
+__awsp_folder_hook() {
+    \builtin local s=$?
+    if [[ ${AWSP_FOLDERS-} == 1 && ${PWD-} != "${__awsp_folder_pwd-}" ]]; then
+        __awsp_folder_check moved
+    fi
+    \builtin return "$s"
+}
+
+# Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
+# before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
+# deny): looks even when it is the file obeyed already.
+__awsp_folder_check() {
+    \builtin local d f='' c='' r='' rec name region='' sso
+    # Off means off, also right after awsp allow.
+    [[ ${AWSP_FOLDERS-} == 1 ]] || \builtin return 0
+    __awsp_folder_pwd=${PWD-}
+    [[ ${PWD-} == /* ]] || \builtin return 0
+    d=${PWD%/}
+    while :; do
+        if [[ -f $d/.awsprofile ]]; then
+            f=$d/.awsprofile
+            \builtin break
+        fi
+        [[ -n $d ]] || \builtin break
+        d=${d%/*}
+    done
+    if [[ -z $f ]]; then
+        [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
+        \builtin return 0
+    fi
+    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
+    # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
+    if [[ ${XDG_DATA_HOME-} == /* ]]; then
+        d=$XDG_DATA_HOME/awsp/allow
+    elif [[ ${HOME-} == /* ]]; then
+        d=$HOME/.local/share/awsp/allow
+    else
+        d=''
+    fi
+    rec=${f//"%"/%25}
+    rec=$d/${rec//\//%2F}
+    if [[ -n $d && -d $d && -O $d && ! -k $d && -f $rec && -O $rec && -r $rec && -r $f ]]; then
+        # The whole file (up to a NUL, which no allowed file holds), without a fork.
+        IFS= \builtin read -r -d '' r <"$rec" || :
+        IFS= \builtin read -r -d '' c <"$f" || :
+    fi
+    if [[ -z $r || $r != "$c" ]]; then
+        if [[ -z $r ]]; then
+            # (Not right after awsp deny, which has said so.)
+            [[ ${1-} == denied ]] || __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
+        else
+            __awsp_folder_say c "$f" 'has changed since it was allowed; run: awsp allow'
+        fi
+        # The file obeyed until now no longer is: what it switched to goes too.
+        [[ $f != "${__awsp_folder_file-}" ]] || __awsp_folder_leave
+        \builtin return 0
+    fi
+    c=${c%$'\n'}
+    if [[ -z $c || $c == *[[:cntrl:]]* ]]; then
+        __awsp_folder_say i "$f" 'does not hold one line NAME or NAME@REGION'
+        \builtin return 0
+    fi
+    name=$c
+    # Only a region code after the last @ is a region (`me@corp` is a name), as in src/folders.ts.
+    if [[ $c == ?*@+([a-z])+(-+([a-z]))-+([0-9]) ]]; then
+        name=${c%@*} region=${c##*@}
+    fi
+    if ! sso=$(__awsp_known "$name"); then
+        __awsp_folder_say u "$f" "names no profile '$name'"
+        \builtin return 0
+    fi
+    # An SSO profile: as with awsp NAME, a warning when its session needs a login.
+    if [[ -n $sso ]]; then
+        __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
+    fi
+    if [[ -z ${__awsp_folder_file-} ]]; then
+        __awsp_folder_before=()
+        for d in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
+            if [[ -n ${!d+set} ]]; then __awsp_folder_before+=("+${!d}"); else __awsp_folder_before+=(-); fi
+        done
+    fi
+    __awsp_use "$name" "$region"
+    __awsp_folder_file=$f __awsp_folder_name=$name
+}
+
+# Gives back what was active before the first file was obeyed, unless the user has switched
+# to another profile since: their choice stands.
+__awsp_folder_leave() {
+    \builtin local v b i=0
+    if [[ -n ${AWS_PROFILE+set} && $AWS_PROFILE == "${__awsp_folder_name-}" ]]; then
+        __awsp_clear unset
+        for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
+            b=${__awsp_folder_before[i]--}
+            if [[ $b == +* ]]; then \builtin export "$v=${b:1}"; else \builtin unset -v "$v"; fi
+            i=$((i + 1))
+        done
+    fi
+    __awsp_folder_file='' __awsp_folder_name=''
+    __awsp_folder_before=()
+}
+
+# Says $3 about the file $2 on stderr, once a shell for each kind $1 of message and file.
+__awsp_folder_say() {
+    [[ $'\n'${__awsp_folder_said-}$'\n' != *$'\n'"$1$2"$'\n'* ]] || \builtin return 0
+    __awsp_folder_said+=$'\n'$1$2
+    \builtin local p="${2//[[:cntrl:]]/?}" c
+    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
+    # the line, as in awsp_prompt.
+    if [[ $p == *$'\xe2'* ]]; then
+        for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+            p=${p//"$c"/?}
+        done
+    fi
+    \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
+}
+
 # TAB completion is in awsp-complete.bash beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init bash` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
@@ -350,3 +480,23 @@ __awsp_lazy
 
 
 \builtin complete -F __awsp_complete awsp
+
+# The folder hook runs first at each prompt (so that a prompt showing awsp_prompt sees the
+# switch), keeps $? for what follows, and is added once however often this file is loaded.
+# PROMPT_COMMAND may be a string or (bash 5.1) an array: it stays what it is.
+# shellcheck disable=SC2128,SC2178 # the last case is a string: the array is the one before
+__awsp_folder_register() {
+    \builtin local c
+    if [[ -z ${PROMPT_COMMAND+set} ]]; then
+        PROMPT_COMMAND=__awsp_folder_hook
+    elif [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        for c in "${PROMPT_COMMAND[@]}"; do
+            [[ $c != __awsp_folder_hook ]] || \builtin return 0
+        done
+        PROMPT_COMMAND=(__awsp_folder_hook "${PROMPT_COMMAND[@]}")
+    elif [[ $PROMPT_COMMAND != *__awsp_folder_hook* ]]; then
+        PROMPT_COMMAND=__awsp_folder_hook$'\n'$PROMPT_COMMAND
+    fi
+}
+__awsp_folder_register
+\builtin unset -f __awsp_folder_register

@@ -9,7 +9,8 @@
 # Builtins a user's function could shadow are called through `builtin`; functions that read
 # a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
 builtin functions -e awsp awsp_prompt __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
-    __awsp_complete __awsp_complete_kind __awsp_offer __awsp_expired __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values
+    __awsp_complete __awsp_complete_kind __awsp_offer __awsp_expired __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
+    __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say
 builtin complete -e -c awsp
 
 # Prints the key of each AWS file in argv, one a line: the absolute path the AWS CLI opens for
@@ -331,6 +332,162 @@ function __awsp_expired
     test $now -ge $at
 end
 
+# Per-folder profiles, when AWSP_FOLDERS=1: a file `.awsprofile` (NAME or NAME@REGION) in the
+# current folder or one above it switches this shell to NAME, once the user has allowed the
+# file (`awsp allow` records its exact content; src/folders.ts), and leaving every such folder
+# gives back what was active before. The hook runs when the folder changes (PWD) and once at
+# load; it returns at once unless AWSP_FOLDERS=1, and looks for the file with builtins only; a
+# process (awk over the names cache, or Node when it is stale) starts only to check the
+# profile of a file it is about to obey. Its state, global, set once AWSP_FOLDERS=1 was used:
+#   __awsp_folder_file    the file obeyed now ('' for none), __awsp_folder_name its profile
+#   __awsp_folder_before  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWSP_REGION before the
+#                         first file was obeyed: `+VALUE`, or `-` for unset
+#   __awsp_folder_said    what it has said already (each warning once a shell)
+function __awsp_folder_hook --on-variable PWD
+    test "$AWSP_FOLDERS" = 1; and __awsp_folder_check moved
+    return 0
+end
+
+# Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
+# before. argv[1]: moved (the folder changed), or again (after awsp allow) or denied (after
+# awsp deny): looks even when it is the file obeyed already.
+function __awsp_folder_check
+    # Off means off, also right after awsp allow.
+    test "$AWSP_FOLDERS" = 1; or return 0
+    # The folders from here up to / (deepest first), and then the nearest .awsprofile, with as
+    # few builtin calls as can be (each costs fish more than the work it does, a command
+    # substitution most): one string split for the whole path, and `path filter` tests every
+    # folder at once (finding no file on almost every cd).
+    set -l dirs
+    if string match -qr -- '\n|^/?$|^[^/]' "$PWD"
+        # /, a relative PWD, or a line break in the path (string split's lines would not do):
+        # one level at a time.
+        string match -q -- '/*' "$PWD"; or return 0
+        set -l IFS ''
+        set -l d (string replace -r -- '/$' '' "$PWD")
+        while test -n "$d"
+            set -a dirs $d
+            set d (string replace -r -- '/[^/]*$' '' "$d")
+        end
+    else
+        set -l IFS \n
+        for p in (string split -- / "$PWD")[2..-1]
+            # The folder below the one added last.
+            set -p dirs "$dirs[1]/$p"
+        end
+    end
+    set -a dirs ''
+    set -l f ''
+    if builtin path filter -q -f -- $dirs/.awsprofile
+        for d in $dirs
+            if test -f "$d/.awsprofile"
+                set f "$d/.awsprofile"
+                break
+            end
+        end
+    end
+    if test -z "$f"
+        test -z "$__awsp_folder_file"; or __awsp_folder_leave
+        return 0
+    end
+    test "$f" != "$__awsp_folder_file"; or builtin contains -- "$argv[1]" again denied; or return 0
+    # Unsplit command substitutions from here: a path may hold a line break.
+    set -l IFS ''
+    # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
+    set -l d ''
+    if string match -q -- '/*' "$XDG_DATA_HOME"
+        set d "$XDG_DATA_HOME/awsp/allow"
+    else if string match -q -- '/*' "$HOME"
+        set d "$HOME/.local/share/awsp/allow"
+    end
+    set -l rec "$d/"(string replace -a -- % %25 "$f" | string replace -a -- / %2F)
+    set -l r ''
+    set -l c ''
+    if test -n "$d" -a -d "$d" -a -O "$d" -a ! -k "$d" -a -f "$rec" -a -O "$rec" -a -r "$rec" -a -r "$f"
+        # The whole file (up to a NUL, which no allowed file holds), without a fork.
+        read -z r <$rec
+        read -z c <$f
+    end
+    if test -z "$r"; or test "$r" != "$c"
+        if test -z "$r"
+            # (Not right after awsp deny, which has said so.)
+            test "$argv[1]" = denied; or __awsp_folder_say n $f 'is not allowed; run: awsp allow'
+        else
+            __awsp_folder_say c $f 'has changed since it was allowed; run: awsp allow'
+        end
+        # The file obeyed until now no longer is: what it switched to goes too.
+        test "$f" != "$__awsp_folder_file"; or __awsp_folder_leave
+        return 0
+    end
+    set c (string replace -r -- '\n$' '' "$c")
+    if test -z "$c"; or string match -qr -- '[\x00-\x1f\x7f]' "$c"
+        __awsp_folder_say i $f 'does not hold one line NAME or NAME@REGION'
+        return 0
+    end
+    set -l name $c
+    set -l region ''
+    # Only a region code after the last @ is a region (`me@corp` is a name), as in src/folders.ts.
+    if string match -qr -- '^.+@[a-z]+(-[a-z]+)+-[0-9]+$' "$c"
+        set name (string replace -r -- '@[^@]*$' '' "$c")
+        set region (string replace -r -- '^.*@' '' "$c")
+    end
+    set -l sso
+    if not set sso (__awsp_known $name)
+        __awsp_folder_say u $f "names no profile '$name'"
+        return 0
+    end
+    # An SSO profile: as with awsp NAME, a warning when its session needs a login.
+    if test -n "$sso"
+        set sso (string split -m 1 -- \t $sso)
+        __awsp_sso $sso[1] $sso[2]
+    end
+    if test -z "$__awsp_folder_file"
+        set -g __awsp_folder_before
+        for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION
+            if set -q $v
+                set -a __awsp_folder_before "+$$v"
+            else
+                set -a __awsp_folder_before -
+            end
+        end
+    end
+    __awsp_use $name $region
+    set -g __awsp_folder_file $f
+    set -g __awsp_folder_name $name
+end
+
+# Gives back what was active before the first file was obeyed, unless the user has switched
+# to another profile since: their choice stands.
+function __awsp_folder_leave
+    set -l IFS ''
+    if set -q AWS_PROFILE; and test "$AWS_PROFILE" = "$__awsp_folder_name"
+        __awsp_clear unset
+        set -l i 0
+        for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION
+            set i (math $i + 1)
+            set -l b -
+            set -q __awsp_folder_before[$i]; and set b $__awsp_folder_before[$i]
+            if string match -q -- '+*' "$b"
+                set -gx $v (string sub -s 2 -- "$b")
+            else
+                set -e -g $v
+            end
+        end
+    end
+    set -g __awsp_folder_file ''
+    set -g __awsp_folder_name ''
+    set -g __awsp_folder_before
+    return 0
+end
+
+# Says argv[3] about the file argv[2] on stderr, once a shell for each kind argv[1] of message and file.
+function __awsp_folder_say
+    builtin contains -- "$argv[1]$argv[2]" $__awsp_folder_said; and return 0
+    set -g -a __awsp_folder_said "$argv[1]$argv[2]"
+    # Controls, and bidirectional controls (which would reorder the line), as in awsp_prompt.
+    builtin printf 'awsp: %s %s\n' (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' "$argv[2]") "$argv[3]" >&2
+end
+
 # TAB completion is in awsp-complete.fish beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init fish` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
@@ -344,3 +501,6 @@ end
 
 
 builtin complete -c awsp -f -a '(__awsp_complete)'
+
+# The folder the shell starts in (the hook above runs when the folder changes).
+__awsp_folder_hook

@@ -14,7 +14,8 @@
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
 \builtin unfunction awsp awsp_prompt __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
-    __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values 2>/dev/null || \builtin true
+    __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
+    __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
 # be expanded in `awsp() {`: the `function` keyword avoids that, and unalias lets it be called.
 \builtin unalias awsp 2>/dev/null || \builtin true
@@ -351,6 +352,143 @@ awsp_prompt() {
     fi
 }
 
+# Per-folder profiles, when AWSP_FOLDERS=1: a file `.awsprofile` (NAME or NAME@REGION) in the
+# current folder or one above it switches this shell to NAME, once the user has allowed the
+# file (`awsp allow` records its exact content; src/folders.ts), and leaving every such folder
+# gives back what was active before. The hook runs when the folder changes (chpwd) and once at
+# load; it returns at once unless AWSP_FOLDERS=1, and looks for the file with builtins only.
+# The profile of a file it is about to obey is checked in the names cache as `awsp NAME` does
+# (Node starts only when the cache is stale). Its state, global, set once AWSP_FOLDERS=1 was used:
+#   __awsp_folder_file    the file obeyed now ('' for none), __awsp_folder_name its profile
+#   __awsp_folder_before  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWSP_REGION before the
+#                         first file was obeyed: `+VALUE`, or `-` for unset
+#   __awsp_folder_said    what it has said already (each warning once a shell)
+__awsp_folder_hook() {
+    \builtin emulate -L zsh
+    [[ ${AWSP_FOLDERS-} != 1 ]] || __awsp_folder_check moved
+    \builtin return 0
+}
+
+# Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
+# before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
+# deny): looks even when it is the file obeyed already.
+__awsp_folder_check() {
+    \builtin emulate -L zsh
+    \builtin local d f='' c='' r='' rec name region='' sso tab=$'\t' re='^(.+)@([a-z]+(-[a-z]+)+-[0-9]+)$'
+    \builtin integer i
+    # What =~ sets, kept in here.
+    \builtin local MATCH MBEGIN MEND
+    \builtin local -a match mbegin mend
+    # Off means off, also right after awsp allow.
+    [[ ${AWSP_FOLDERS-} == 1 ]] || \builtin return 0
+    [[ ${PWD-} == /* ]] || \builtin return 0
+    d=${PWD%/}
+    while :; do
+        if [[ -f $d/.awsprofile ]]; then
+            f=$d/.awsprofile
+            \builtin break
+        fi
+        [[ -n $d ]] || \builtin break
+        d=${d%/*}
+    done
+    if [[ -z $f ]]; then
+        [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
+        \builtin return 0
+    fi
+    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
+    # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
+    if [[ ${XDG_DATA_HOME-} == /* ]]; then
+        d=$XDG_DATA_HOME/awsp/allow
+    elif [[ ${HOME-} == /* ]]; then
+        d=$HOME/.local/share/awsp/allow
+    else
+        d=''
+    fi
+    rec=${f//\%/%25}
+    rec=$d/${rec//\//%2F}
+    if [[ -n $d && -d $d && -O $d && ! -k $d && -f $rec && -O $rec && -r $rec && -r $f ]]; then
+        # The whole file (up to a NUL, which no allowed file holds), without a fork.
+        IFS= \builtin read -r -d '' r <"$rec" || :
+        IFS= \builtin read -r -d '' c <"$f" || :
+    fi
+    if [[ -z $r || $r != "$c" ]]; then
+        if [[ -z $r ]]; then
+            # (Not right after awsp deny, which has said so.)
+            [[ ${1-} == denied ]] || __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
+        else
+            __awsp_folder_say c "$f" 'has changed since it was allowed; run: awsp allow'
+        fi
+        # The file obeyed until now no longer is: what it switched to goes too.
+        [[ $f != "${__awsp_folder_file-}" ]] || __awsp_folder_leave
+        \builtin return 0
+    fi
+    c=${c%$'\n'}
+    if [[ -z $c || $c == *[[:cntrl:]]* ]]; then
+        __awsp_folder_say i "$f" 'does not hold one line NAME or NAME@REGION'
+        \builtin return 0
+    fi
+    name=$c
+    # Only a region code after the last @ is a region (`me@corp` is a name), as in src/folders.ts.
+    if [[ $c =~ $re ]]; then
+        name=${match[1]} region=${match[2]}
+    fi
+    \builtin local -a __awsp_lines
+    AWSP_NAME=$name __awsp_load
+    # A plain name's line, or an SSO profile's (the name, a tab, its session record's line), as in __awsp_switch.
+    i=${__awsp_lines[(Ie)$name]}
+    (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}${tab}*]}
+    if (( i <= 3 )); then
+        __awsp_folder_say u "$f" "names no profile '$name'"
+        \builtin return 0
+    fi
+    sso=${__awsp_lines[i]#"$name"}
+    sso=${sso#$'\t'}
+    if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
+        sso=${__awsp_lines[sso]#$'\t'}
+        __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
+    fi
+    if [[ -z ${__awsp_folder_file-} ]]; then
+        __awsp_folder_before=()
+        for d in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
+            if (( ${(P)+d} )); then __awsp_folder_before+=("+${(P)d}"); else __awsp_folder_before+=(-); fi
+        done
+    fi
+    __awsp_use "$name" "$region"
+    __awsp_folder_file=$f __awsp_folder_name=$name
+}
+
+# Gives back what was active before the first file was obeyed, unless the user has switched
+# to another profile since: their choice stands.
+__awsp_folder_leave() {
+    \builtin emulate -L zsh
+    \builtin local v b i=0
+    if (( ${+AWS_PROFILE} )) && [[ $AWS_PROFILE == "${__awsp_folder_name-}" ]]; then
+        __awsp_clear unset
+        for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
+            i=$((i + 1))
+            b=${__awsp_folder_before[i]--}
+            if [[ $b == +* ]]; then \builtin export "$v=${b:1}"; else \builtin unset "$v"; fi
+        done
+    fi
+    __awsp_folder_file='' __awsp_folder_name=''
+    __awsp_folder_before=()
+}
+
+# Says $3 about the file $2 on stderr, once a shell for each kind $1 of message and file.
+__awsp_folder_say() {
+    \builtin emulate -L zsh
+    [[ ${__awsp_folder_said[(Ie)$1$2]:-0} == 0 ]] || \builtin return 0
+    __awsp_folder_said+=("$1$2")
+    \builtin local p="${2//[[:cntrl:]]/?}" c
+    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
+    # the line, as in awsp_prompt. (As bytes: they match in any locale.)
+    for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
+        $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+        p=${p//$c/?}
+    done
+    \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
+}
+
 # TAB completion is in awsp-complete.zsh beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init zsh` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
@@ -367,3 +505,14 @@ __awsp_lazy "${(%):-%x}"
 if (( ${+functions[compdef]} )); then
     compdef __awsp_complete awsp
 fi
+
+# The folder hook runs when the folder changes (added once however often this file is
+# loaded), and now, for the folder the shell starts in.
+__awsp_folder_register() {
+    \builtin emulate -L zsh
+    \builtin typeset -ga chpwd_functions
+    [[ ${chpwd_functions[(Ie)__awsp_folder_hook]} != 0 ]] || chpwd_functions+=(__awsp_folder_hook)
+}
+__awsp_folder_register
+\builtin unfunction __awsp_folder_register
+__awsp_folder_hook

@@ -40,7 +40,7 @@ type Env = Record<string, string | undefined>;
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** The current folder as the shell spells it: $PWD when it names the current folder, else the physical path. */
-function currentFolder(env: Env): string {
+export function currentFolder(env: Env): string {
   const pwd = env.PWD;
   if (pwd !== undefined && pwd.startsWith('/')) {
     try {
@@ -81,7 +81,7 @@ export function cacheFolder(env: Env): string | null {
 }
 
 // `%` first, then `/`: the result never holds `%%`, so the separator is unambiguous.
-const encode = (p: string): string => p.replace(/%/g, '%25').replace(/\//g, '%2F');
+export const encodePath = (p: string): string => p.replace(/%/g, '%25').replace(/\//g, '%2F');
 
 export interface CacheLocation {
   /** The cache file; null when the cache cannot be used. */
@@ -96,7 +96,7 @@ export function cacheLocation(env: Env): CacheLocation {
   const folder = cacheFolder(env);
   const config = cacheKeyPath(env.AWS_CONFIG_FILE, 'config', env);
   const credentials = cacheKeyPath(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials', env);
-  const file = folder !== null && config !== null && credentials !== null ? `${folder}/names-${encode(config)}%%${encode(credentials)}` : null;
+  const file = folder !== null && config !== null && credentials !== null ? `${folder}/names-${encodePath(config)}%%${encodePath(credentials)}` : null;
   return { file, folder, config, credentials };
 }
 

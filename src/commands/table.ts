@@ -260,6 +260,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (a, env) => (await import('./console.js')).consoleCommand(a, env),
   },
   {
+    name: 'allow',
+    summary: "let the shell obey a folder's .awsprofile (NAME or NAME@REGION) when AWSP_FOLDERS=1",
+    args: [{ name: 'PATH', kind: 'file', optional: true }],
+    options: [],
+    // Evaluated: what it prints makes the shell look at its folder again, so it applies at once.
+    route: 'eval',
+    examples: ['echo prod@eu-west-1 > .awsprofile && awsp allow', 'awsp allow ~/work/acme'],
+    run: async (a, env) => (await import('./allow.js')).allowCommand(a, env),
+  },
+  {
+    name: 'deny',
+    summary: 'stop obeying a .awsprofile (default: the nearest one from here upward)',
+    args: [{ name: 'PATH', kind: 'file', optional: true }],
+    options: [],
+    route: 'eval',
+    examples: ['awsp deny', 'awsp deny ~/work/acme/.awsprofile'],
+    run: async (a, env) => (await import('./allow.js')).denyCommand(a, env),
+  },
+  {
     name: 'init',
     summary: 'print the shell integration',
     args: [{ name: 'SHELL', kind: 'shell' }],

@@ -151,7 +151,8 @@ describe('fish: complete -C', () => {
         const lacks = (ask: string, ...not: string[]) => {
           for (const w of not) assert.ok(!got.get(ask)?.includes(w), `fish ${JSON.stringify(ask)} offers ${w}: ${JSON.stringify(got.get(ask))} (prelude: ${prelude !== ""})`);
         };
-        assert.deepEqual(got.get('awsp de')?.sort(), ['default', 'dev']);
+        // deny is a command: offered beside the names.
+        assert.deepEqual(got.get('awsp de')?.sort(), ['default', 'deny', 'dev']);
         has('awsp ', 'dev', 'acme:prod', 'with space', '$(touch canary1)', "it's", 'use', 'list', 'exports', 'exec', 'init');
         for (const sub of ['awsp use ', 'awsp exports ', 'awsp exec ']) {
           has(sub, 'dev', 'team/x', 'me@corp', 'with space', '$(touch canary1)');
