@@ -493,3 +493,27 @@ it('README documents .awsprofile, awsp allow and AWSP_FOLDERS', () => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   for (const w of ['.awsprofile', 'awsp allow', 'awsp deny', 'AWSP_FOLDERS=1']) assert.ok(readme.includes(w), w);
 });
+
+describe("a folder's SSO profile warns when its session needs a login, as awsp NAME does", () => {
+  for (const shell of SHELLS) {
+    it(shell, () => {
+      const sb = sandbox();
+      try {
+        sb.writeConfig('[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n[profile lab]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n');
+        sb.write('lab/.awsprofile', 'lab\n');
+        const data = join(sb.dir, 'data');
+        assert.equal(awsp(sb, ['allow', join(sb.dir, 'lab')], { env: { XDG_DATA_HOME: data } }).code, 0);
+        const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
+        // In twice: first with no names cache (Node builds it), then from the cache alone.
+        const r = run(shell, sb, [cd(shell, join(sb.dir, 'lab')), show, cd(shell, sb.dir), cd(shell, join(sb.dir, 'lab')), show].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+        assert.equal(r.stdout, '<lab>\n<lab>\n', dump(r));
+        const lines = r.stderr.trimEnd().split('\n');
+        assert.equal(lines.length, 2, dump(r));
+        assert.equal(lines[0], lines[1], dump(r));
+        assert.match(lines[0]!, /^awsp: .*corp.*; run: awsp login --sso-session corp$/, dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
