@@ -165,9 +165,9 @@ describe('a config file the AWS CLI refuses', () => {
   it('TAB still completes the names', () => {
     const s = sandbox();
     try {
-      s.writeConfig('[profile alpha]\n[profile beta]\n[profile alpha]\n');
-      const r = run('fish', s, "complete -C 'awsp al'");
-      assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['alpha'], dump(r));
+      s.writeConfig('[profile zalpha]\n[profile beta]\n[profile zalpha]\n');
+      const r = run('fish', s, "complete -C 'awsp za'");
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['zalpha'], dump(r));
       assert.equal(r.stderr, '');
     } finally {
       s.cleanup();
