@@ -23,7 +23,13 @@ __awsp_complete() {
             _describe -t options 'awsp option' descs
         else
             __awsp_load
-            compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
+            # SSO profiles' lines carry a tab and their record's number, and the records (lines that
+            # begin with a tab) come last: only then is there anything to cut off, at a cost per name.
+            if [[ ${__awsp_lines[-1]-} == $'\t'* ]]; then
+                compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
+            else
+                compadd -J profiles -X profile -- "${(@)__awsp_lines[4,-1]}"
+            fi
             # Command names are lowercase words: anything else cannot begin one.
             if [[ $PREFIX != *[^a-z_]* ]]; then
                 __awsp_values subcommand
@@ -94,7 +100,13 @@ __awsp_complete_kind() {
     case $1 in
         (profile)
             __awsp_load
-            compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
+            # SSO profiles' lines carry a tab and their record's number, and the records (lines that
+            # begin with a tab) come last: only then is there anything to cut off, at a cost per name.
+            if [[ ${__awsp_lines[-1]-} == $'\t'* ]]; then
+                compadd -J profiles -X profile -- "${(@)${(@)__awsp_lines[4,-1]%%$'\t'*}:#}"
+            else
+                compadd -J profiles -X profile -- "${(@)__awsp_lines[4,-1]}"
+            fi
             ;;
         (command) _command_names -e ;;
         (file) _files ;;
