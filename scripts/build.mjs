@@ -4,7 +4,7 @@
 //   dist/cli.cjs    awsp itself: the everyday commands, and exports/exec without their dependencies
 //   dist/sdk.cjs    the AWS SDK pieces of src/credentials/sdk.ts, loaded by exports, exec, login, logout and sso only
 //   dist/execa.cjs  execa, loaded by exec only
-//   dist/awsp.{bash,zsh,fish}, dist/awsp-complete.*  the shell integration and its TAB completion:
+//   dist/awsp.{bash,zsh,fish}, dist/awsp-lazy.*  the shell integration and what it reads at first use:
 //                   shell/* with the command table rendered in (src/shells/render.ts); install.sh
 //                   sources dist/awsp.*, `awsp init SHELL` prints both in one
 // Then warm-up runs write the code caches of the bundles (dist/NAME[.FLAVOR].v8cache, see src/load.ts).
@@ -72,9 +72,9 @@ try {
   mkdirSync(next, { recursive: true });
   for (const shell of ['bash', 'zsh', 'fish']) {
     const template = (name) => readFileSync(join(root, 'shell', `${name}.${shell}`), 'utf8');
-    const out = render.renderIntegration(shell, { main: template('awsp'), complete: template('awsp-complete') }, regions);
+    const out = render.renderIntegration(shell, { main: template('awsp'), lazy: template('awsp-lazy') }, regions);
     writeFileSync(join(next, `awsp.${shell}`), out.main);
-    writeFileSync(join(next, `awsp-complete.${shell}`), out.complete);
+    writeFileSync(join(next, `awsp-lazy.${shell}`), out.lazy);
   }
   await Promise.all([
     build({ ...common, entryPoints: ['src/load.ts'], outfile: join(next, 'load.cjs'), banner: { js: META_URL } }),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const checks = [];
-for (const name of ['awsp', 'awsp-complete']) {
+for (const name of ['awsp', 'awsp-lazy']) {
   // SC2250 (braces around every variable reference) is a house style we do not follow.
   checks.push(['shellcheck', '--enable=all', '--severity=style', '--exclude=SC2250', `dist/${name}.bash`]);
   checks.push(['shellcheck', '--enable=all', '--severity=style', '--exclude=SC2250', `dist/${name}.zsh`]);

@@ -248,7 +248,7 @@ awsp() {
     # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
     # shell here.
     case $1 in
-        # @AWSP_COMMAND_TABLE@
+        # @AWSP_ROUTES@
         *) __awsp_switch "$@" ;;
     esac
 }
@@ -463,14 +463,14 @@ __awsp_folder_say() {
     \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 
-# TAB completion is in awsp-complete.bash beside this file, read at the first TAB: a new shell
+# TAB completion is in awsp-lazy.bash beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init bash` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
 __awsp_lazy() {
     \builtin local f="${BASH_SOURCE[0]}"
     if [[ $f == */* ]]; then f="${f%/*}"; else f=.; fi
     [[ $f == /* ]] || f="$PWD/$f"
-    f+=/awsp-complete.bash
+    f+=/awsp-lazy.bash
     \builtin printf -v f '%q' "$f"
     \builtin eval "__awsp_complete() { [[ -r $f ]] && \\builtin source $f && __awsp_complete \"\$@\"; }"
 }

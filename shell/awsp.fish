@@ -243,7 +243,7 @@ function awsp --description 'Switch AWS profiles: awsp PROFILE, awsp --unset, aw
     # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
     # shell here.
     switch $argv[1]
-        # @AWSP_COMMAND_TABLE@
+        # @AWSP_ROUTES@
         case '*'
             __awsp_switch $argv
     end
@@ -488,12 +488,12 @@ function __awsp_folder_say
     builtin printf 'awsp: %s %s\n' (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' "$argv[2]") "$argv[3]" >&2
 end
 
-# TAB completion is in awsp-complete.fish beside this file, read at the first TAB: a new shell
+# TAB completion is in awsp-lazy.fish beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init fish` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
 set -l __awsp_here (builtin realpath -- (status filename) 2>/dev/null)
 function __awsp_complete -V __awsp_here
-    set -l f (string replace -r -- '[^/]*$' awsp-complete.fish $__awsp_here)
+    set -l f (string replace -r -- '[^/]*$' awsp-lazy.fish $__awsp_here)
     test -r "$f"; or return 0
     builtin source $f; and __awsp_complete
 end

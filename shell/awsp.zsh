@@ -263,7 +263,7 @@ function awsp {
     # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
     # shell here.
     case $1 in
-        # @AWSP_COMMAND_TABLE@
+        # @AWSP_ROUTES@
         (*) __awsp_switch "$@" ;;
     esac
 }
@@ -489,12 +489,12 @@ __awsp_folder_say() {
     \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 
-# TAB completion is in awsp-complete.zsh beside this file, read at the first TAB: a new shell
+# TAB completion is in awsp-lazy.zsh beside this file, read at the first TAB: a new shell
 # parses only what it runs. (`awsp init zsh` prints both in one, without this stub.)
 # @AWSP_LAZY_BEGIN@
 __awsp_lazy() {
     \builtin emulate -L zsh
-    \builtin local f="${1:A:h}/awsp-complete.zsh"
+    \builtin local f="${1:A:h}/awsp-lazy.zsh"
     \builtin eval "__awsp_complete() { [[ -r ${(q)f} ]] && \\builtin source ${(q)f} && __awsp_complete \"\$@\"; }"
 }
 __awsp_lazy "${(%):-%x}"

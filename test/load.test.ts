@@ -22,9 +22,9 @@ describe('dist/ and its code caches', () => {
     const files = readdirSync(DIST).sort();
     assert.deepEqual(files, [
       // The shell integration, rendered from the command table (src/shells/render.ts).
-      'awsp-complete.bash',
-      'awsp-complete.fish',
-      'awsp-complete.zsh',
+      'awsp-lazy.bash',
+      'awsp-lazy.fish',
+      'awsp-lazy.zsh',
       'awsp.bash',
       'awsp.fish',
       'awsp.zsh',

@@ -27,23 +27,23 @@ export function currentShell(env: NodeJS.ProcessEnv): Shell {
   return isShellName(base) ? SHELLS[base] : bash;
 }
 
-/** The lines of dist/awsp.SHELL around the stub that reads TAB completion from its own file. */
+/** The lines of dist/awsp.SHELL around the stub that reads dist/awsp-lazy.SHELL at first use. */
 const LAZY = ['# @AWSP_LAZY_BEGIN@', '# @AWSP_LAZY_END@'] as const;
 
 /**
- * The integration as one script for `eval` (which has no file to find the completion part
- * beside): dist/awsp.SHELL with its lazy-loading stub replaced by dist/awsp-complete.SHELL.
+ * The integration as one script for `eval` (which has no file to find the rest beside):
+ * dist/awsp.SHELL with its lazy-loading stub replaced by dist/awsp-lazy.SHELL.
  */
 export function initScript(shell: Shell): string {
   const read = (name: string) => readFileSync(new URL(`dist/${name}.${shell.name}`, ROOT), 'utf8');
-  return spliceCompletion(read('awsp'), read('awsp-complete'));
+  return spliceLazy(read('awsp'), read('awsp-lazy'));
 }
 
-export function spliceCompletion(main: string, complete: string): string {
+export function spliceLazy(main: string, lazy: string): string {
   const begin = main.indexOf(`${LAZY[0]}\n`);
   const end = main.indexOf(`${LAZY[1]}\n`);
-  if (begin < 0 || end < begin) throw new Error('the shell integration has no completion stub to replace; run npm run build');
-  return main.slice(0, begin) + complete.replace(/\n*$/, '\n') + main.slice(end + LAZY[1].length + 1);
+  if (begin < 0 || end < begin) throw new Error('the shell integration has no lazy-loading stub to replace; run npm run build');
+  return main.slice(0, begin) + lazy.replace(/\n*$/, '\n') + main.slice(end + LAZY[1].length + 1);
 }
 
 export function renderEnv(shell: Shell, change: EnvChange): string {

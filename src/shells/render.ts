@@ -1,9 +1,9 @@
 // Renders the shell integration: shell/awsp.{bash,zsh,fish} (what a new shell runs) and
-// shell/awsp-complete.* (TAB completion, read at the first TAB) are templates whose one
-// placeholder line becomes small functions answering, from the command table, what the shell
-// function needs: how a first word is routed (in awsp.*), and each command's arguments and
-// options with the kind of value each takes, and the fixed lists of values (formats,
-// regions...) (in awsp-complete.*). The build writes the results to dist/; install.sh sources
+// shell/awsp-lazy.* (what it reads at first use: TAB completion, and in bash the switch too)
+// are templates with two placeholder lines, each in one of the pair: the arms of the `case` that
+// routes a first word, and small functions answering, from the command table, what TAB needs
+// (each command's arguments and options with the kind of value each takes, and the fixed lists
+// of values: formats, regions...). The build writes the results to dist/; install.sh sources
 // dist/awsp.*, and `awsp init SHELL` prints both in one (initScript in ./index.ts).
 import { COMMANDS, type CommandSpec, type OptionSpec, TOP_OPTIONS, VALUES, type ValueKind } from '../commands/table.js';
 import type { Region } from '../regions.js';
@@ -11,8 +11,8 @@ import { fishQuote } from './fish.js';
 import { posixQuote } from './posix.js';
 import type { ShellName } from './types.js';
 
-/** The line of each template that the generated functions replace. */
-export const PLACEHOLDER = '# @AWSP_COMMAND_TABLE@';
+/** The template lines that the rendered code replaces: each is in one file of the pair, once. */
+export const PLACEHOLDERS = { routes: '# @AWSP_ROUTES@', table: '# @AWSP_COMMAND_TABLE@' } as const;
 
 /** The shells' own words for the routes: unset (-u), run, eval, switch. */
 type Route = 'unset' | 'run' | 'eval' | 'switch';
@@ -79,26 +79,29 @@ export function model(regions: readonly Region[], commands: readonly CommandSpec
   };
 }
 
-/** A template with its one placeholder line replaced by `body`. */
-function fill(name: string, template: string, body: string[]): string {
-  const lines = template.split('\n');
-  const at = lines.findIndex((l) => l.trim() === PLACEHOLDER);
-  if (at < 0 || lines.filter((l) => l.trim() === PLACEHOLDER).length !== 1) throw new Error(`render: the template ${name} needs the line ${PLACEHOLDER} once`);
-  return [...lines.slice(0, at), ...body, ...lines.slice(at + 1)].join('\n');
+/** The pair of templates with each placeholder line replaced by its code. */
+function fill(shell: ShellName, templates: Rendered, code: Record<keyof typeof PLACEHOLDERS, string[]>): Rendered {
+  const out = { main: templates.main.split('\n'), lazy: templates.lazy.split('\n') };
+  for (const [key, line] of Object.entries(PLACEHOLDERS) as Array<[keyof typeof PLACEHOLDERS, string]>) {
+    const at = (['main', 'lazy'] as const).flatMap((f) => out[f].flatMap((l, i) => (l.trim() === line ? [[f, i] as const] : [])));
+    if (at.length !== 1) throw new Error(`render: the templates awsp.${shell} and awsp-lazy.${shell} need the line ${line} once between them`);
+    const [f, i] = at[0]!;
+    out[f] = [...out[f].slice(0, i), ...code[key], ...out[f].slice(i + 1)];
+  }
+  return { main: out.main.join('\n'), lazy: out.lazy.join('\n') };
 }
 
 export interface Rendered {
-  /** dist/awsp.SHELL: routing, switching, the prompt, and a stub that reads `complete` at the first TAB. */
+  /** dist/awsp.SHELL: what a new shell runs, with a stub that reads `lazy` at first use. */
   main: string;
-  /** dist/awsp-complete.SHELL: TAB completion. */
-  complete: string;
+  /** dist/awsp-lazy.SHELL: TAB completion (and in bash, the switch and the folder check). */
+  lazy: string;
 }
 
 /** The two templates of `shell` with the command table rendered in (tests may pass another table). */
-export function renderIntegration(shell: ShellName, templates: { main: string; complete: string }, regions: readonly Region[], commands?: readonly CommandSpec[]): Rendered {
+export function renderIntegration(shell: ShellName, templates: Rendered, regions: readonly Region[], commands?: readonly CommandSpec[]): Rendered {
   const m = model(regions, commands);
-  const data = shell === 'fish' ? fish(m) : posix(m, shell === 'zsh');
-  return { main: fill(`awsp.${shell}`, templates.main, routeArms(shell, m)), complete: fill(`awsp-complete.${shell}`, templates.complete, data) };
+  return fill(shell, templates, { routes: routeArms(shell, m), table: shell === 'fish' ? fish(m) : posix(m, shell === 'zsh') });
 }
 
 /**

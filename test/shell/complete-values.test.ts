@@ -146,7 +146,7 @@ describe('SSO sessions', () => {
 });
 
 describe('the completion part is read at the first TAB', () => {
-  // As install.sh loads awsp: the file itself, which leaves completion to awsp-complete.* beside it.
+  // As install.sh loads awsp: the file itself, which leaves completion to awsp-lazy.* beside it.
   const file = (shell: string) => join(REPO, 'dist', `awsp.${shell}`);
   for (const shell of ['bash', 'zsh'] as const) {
     it(`${shell}: sourced from dist/, TAB completes the same`, () => {

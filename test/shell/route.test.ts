@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { COMMANDS, TOP_OPTIONS } from '../../src/commands/table.js';
 import { sdkRegions } from '../../src/regions.js';
-import { spliceCompletion } from '../../src/shells/index.js';
+import { spliceLazy } from '../../src/shells/index.js';
 import { renderIntegration } from '../../src/shells/render.js';
 import { dump, q, REPO, run, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
 
@@ -41,8 +41,8 @@ describe('routing', () => {
       // stand-in program on PATH.
       const table = [...COMMANDS, { ...COMMANDS.find((c) => c.name === 'status')!, name: 'fakepick', route: 'eval' as const }];
       const template = (name: string) => readFileSync(join(REPO, 'shell', `${name}.${shell}`), 'utf8');
-      const r0 = renderIntegration(shell, { main: template('awsp'), complete: template('awsp-complete') }, sdkRegions(), table);
-      const file = sb.write(`rendered/awsp.${shell}`, spliceCompletion(r0.main, r0.complete));
+      const r0 = renderIntegration(shell, { main: template('awsp'), lazy: template('awsp-lazy') }, sdkRegions(), table);
+      const file = sb.write(`rendered/awsp.${shell}`, spliceLazy(r0.main, r0.lazy));
       const fake = sb.write(
         `fake-${shell}/awsp`,
         [
