@@ -1,285 +1,24 @@
-# shellcheck shell=bash disable=SC2016,SC2034,SC1001,SC2088
-# (SC2016: awk programs are single-quoted on purpose; SC2034: shellcheck does not see
-# that `\builtin export` exports; SC1001: `VAR=x \command awk` is meant, to skip aliases;
-# SC2088: a quoted `~` is the literal tilde of an AWS path, which awsp expands as botocore does.)
+# shellcheck shell=bash
 # awsp shell integration for bash (4.4 or newer). Load it from ~/.bashrc with:
 #   eval "$(awsp init bash)"
+# (install.sh's line sources this file instead, which starts no Node.)
 #
 # The function `awsp` only routes: switching and unsetting change this shell, so they happen
 # here; everything else runs the awsp program. Switching and TAB completion read a cache of
 # profile names and start Node only when an AWS file has changed since the cache was built.
 # Every helper is named __awsp_*, keeps its variables local, and calls builtins as \builtin
 # so that the user's aliases and functions cannot hijack them.
+#
+# This file holds what a new shell needs at once: the prompt function and the folder hook,
+# both run at every prompt. The rest (`awsp` itself, the folder check, TAB completion) is in
+# awsp-lazy.bash beside it, read at first use.
 
-\builtin unset -f awsp awsp_prompt __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
+\builtin unset -f awsp awsp_prompt __awsp_lazy __awsp_load __awsp_read __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
     __awsp_complete __awsp_offer __awsp_complete_kind __awsp_complete_after __awsp_complete_profiles \
     __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
     __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
-
-# Sets __awsp_p to the key of an AWS file: the absolute path the AWS CLI opens for the raw path
-# $1 (botocore expands a leading ~ with $HOME; a relative path is relative to $PWD). Fails for a
-# path the cache cannot stand for: an empty one, one holding `$` (botocore expands variables),
-# ~user, ~ without HOME, or a control character (a newline would shift the cache's header).
-# src/cache.ts has the same rule; the tests check that they agree.
-__awsp_path() {
-    __awsp_p=$1
-    case $__awsp_p in
-        '' | *'$'*) \builtin return 1 ;;
-        '~' | '~/'*)
-            [[ -n ${HOME+set} ]] || \builtin return 1
-            __awsp_p=${HOME%"${HOME##*[!/]}"}${__awsp_p:1}
-            __awsp_p=${__awsp_p:-/}
-            ;;
-        '~'*) \builtin return 1 ;;
-        *) ;;
-    esac
-    if [[ $__awsp_p != /* ]]; then
-        __awsp_p=${PWD%/}/$__awsp_p
-    fi
-    [[ $__awsp_p != *[$'\x01'-$'\x1f'$'\x7f']* ]]
-}
-
-# Sets the caller's c and k (the keys of the config and credentials files) and cache (the names
-# cache file), or fails when the cache may not be used: its folder ($XDG_CACHE_HOME/awsp, or
-# ~/.cache/awsp) must be the user's own and not a shared one with the sticky bit (like /tmp),
-# and the file the user's own: another user must not be able to plant names.
-__awsp_where() {
-    \builtin local __awsp_p d
-    if [[ -n ${AWS_CONFIG_FILE+set} ]]; then __awsp_path "$AWS_CONFIG_FILE"; else __awsp_path '~/.aws/config'; fi || \builtin return 1
-    c=$__awsp_p
-    if [[ -n ${AWS_SHARED_CREDENTIALS_FILE+set} ]]; then __awsp_path "$AWS_SHARED_CREDENTIALS_FILE"; else __awsp_path '~/.aws/credentials'; fi || \builtin return 1
-    k=$__awsp_p
-    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
-        d=$XDG_CACHE_HOME/awsp
-    elif [[ ${HOME-} == /* ]]; then
-        d=$HOME/.cache/awsp
-    else
-        \builtin return 1
-    fi
-    [[ -d $d && -O $d && ! -k $d ]] || \builtin return 1
-    __awsp_p=${c//"%"/%25}
-    cache=$d/names-${__awsp_p//\//%2F}
-    __awsp_p=${k//"%"/%25}
-    cache+=%%${__awsp_p//\//%2F}
-    [[ -f $cache && -O $cache ]]
-}
-
-# Runs the awk program $1 over the names cache: a version line, `+KEY`/`-KEY` for the config
-# and credentials files (there or not when it was built), then one profile name per line (for
-# an SSO profile: a tab and the line of its session's record; the records follow the names,
-# each a tab, the token file, a tab, the warning to print; see src/cache.ts). The
-# cache is used only when __awsp_where trusts it, its header names exactly the files computed
-# here, and it is fresh; only those three lines are read in the shell (no fork), and awk filters
-# thousands of names far faster than a shell loop. Otherwise awsp rebuilds it and awk reads what
-# awsp prints. Variables assigned before the call reach awk through the environment.
-# The final awk is the function's last plain command: in $(...) bash then execs it in the
-# subshell instead of forking once more.
-__awsp_awk() {
-    \builtin local c='' k='' cache='' v='' cf='' kf=''
-    if __awsp_where; then
-        { IFS= \builtin read -r v && IFS= \builtin read -r cf && IFS= \builtin read -r kf; } <"$cache" || :
-    fi
-    if ! { [[ $v == awsp-names-v3 && ${cf:1} == "$c" && ${kf:1} == "$k" ]] && __awsp_fresh "$cache" "$cf" && __awsp_fresh "$cache" "$kf"; }; then
-        # shellcheck disable=SC2312 # awsp's own message explains a failure; no names is right then.
-        AWSP_SHELL=bash \command awsp __cache | LC_ALL=C \command awk "$1"
-        \builtin return
-    fi
-    LC_ALL=C \command awk "$1" "$cache"
-}
-
-# Is the cache ($1) still right about one file ($2: `+PATH` was there, `-PATH` was not)?
-# The cache must be newer than the file and than its folder: a file replaced by an older one
-# (mv of a backup, cp -p, tar) keeps its old mtime, but the rename changes the folder's.
-__awsp_fresh() {
-    \builtin local file="${2:1}"
-    case $2 in
-        +*) [[ -e $file && $1 -nt $file && $1 -nt ${file%/*}/. ]] ;;
-        -*) [[ ! -e $file ]] ;;
-        *) \builtin return 1 ;;
-    esac
-}
-
-# Is $1 a profile name? (Past the header; compared as bytes.) For an SSO profile, prints its
-# session's record: the token file and the warning, tab-separated. When awsp has to read the
-# files, AWSP_NAME tells it that a switch asks, and it says what is wrong with them.
-__awsp_known() {
-    AWSP_NAME="$1" __awsp_awk 'BEGIN { w = ENVIRON["AWSP_NAME"] "" }
-        want && NR == want { print substr($0, 2); exit }
-        !want && NR > 3 && index($0, w) == 1 {
-            r = substr($0, length(w) + 1)
-            if (r == "") { found = 1; exit }
-            # An SSO profile: its record, at the line number after the tab, is printed.
-            if (substr(r, 1, 1) == "\t") { found = 1; want = substr(r, 2) + 0; if (want <= NR) exit }
-        }
-        END { exit !found }'
-}
-
-# Prints the warning $2 (a line awsp built, escaped) when the SSO token file $1 holds no live
-# session: missing, unreadable, or expired without the refresh token and live client
-# registration the SDKs renew it with. The judgement of sessionState (src/sso/tokens.ts), with
-# builtins only; the file is read only when it is a regular file (a FIFO would block).
-__awsp_sso() {
-    \builtin local t='' v='' now
-    if [[ -f $1 && -r $1 ]]; then
-        IFS= \builtin read -r -d '' t 2>/dev/null <"$1" || :
-    fi
-    TZ=UTC0 \builtin printf -v now '%(%Y%m%d%H%M%S)T' -1
-    if __awsp_sso_get accessToken && __awsp_sso_get expiresAt && __awsp_sso_time; then
-        if ((10#$now < 10#$v)); then
-            \builtin return 0
-        fi
-        if __awsp_sso_get refreshToken && [[ -n $v ]] && __awsp_sso_get clientId && [[ -n $v ]] &&
-            __awsp_sso_get clientSecret && [[ -n $v ]] && __awsp_sso_get registrationExpiresAt && __awsp_sso_time &&
-            ((10#$now < 10#$v)); then
-            \builtin return 0
-        fi
-    fi
-    \builtin printf '%s\n' "$2" >&2
-}
-
-# Sets the caller's v to the string value of the key $1 in the caller's t (the token's JSON, its
-# first `"KEY": "..."`), or fails when there is none.
-__awsp_sso_get() {
-    v=${t#*\""$1"\"}
-    [[ $v != "$t" ]] || \builtin return 1
-    v=${v#"${v%%[![:space:]]*}"}
-    [[ $v == :* ]] || \builtin return 1
-    v=${v:1}
-    v=${v#"${v%%[![:space:]]*}"}
-    [[ $v == \"* ]] || \builtin return 1
-    v=${v:1}
-    v=${v%%\"*}
-}
-
-# Turns the caller's v, a time from a token file, into its digits YYYYMMDDHHMMSS, which compare
-# as numbers; fails for a form tokenTime (src/sso/tokens.ts) does not read: UTC only, written
-# `YYYY-MM-DDTHH:MM:SS`, optional fractions, then `Z`, `UTC` or `+00:00`.
-__awsp_sso_time() {
-    \builtin local r="${v:19}" f
-    [[ ${v:0:19} == [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9] ]] || \builtin return 1
-    if [[ $r == .* ]]; then
-        r=${r:1}
-        f=${r%%[!0-9]*}
-        [[ -n $f ]] || \builtin return 1
-        r=${r:${#f}}
-    fi
-    [[ $r == Z || $r == UTC || $r == +00:00 ]] || \builtin return 1
-    v=${v:0:19}
-    v=${v//[!0-9]/}
-}
-
-# Removes what awsp set before: its region, its exported keys, and AWS_DEFAULT_PROFILE.
-# With $1 = switch, keys the user set by hand go too (they would override AWS_PROFILE),
-# and stderr says which.
-__awsp_clear() {
-    \builtin local v cleared='' ours=0
-    if [[ -n ${AWSP_KEYS+set} && -n ${AWS_ACCESS_KEY_ID+set} && ${AWSP_KEYS} == "${AWS_ACCESS_KEY_ID}" ]]; then
-        ours=1
-    fi
-    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; do
-        if [[ -n ${!v+set} ]] && ((ours)); then
-            \builtin unset -v "$v"
-        elif [[ -n ${!v+set} && $1 == switch ]]; then
-            \builtin unset -v "$v"
-            cleared+=" $v"
-        fi
-    done
-    \builtin unset -v AWSP_KEYS AWSP_KEYS_PROFILE
-    if [[ -n ${AWS_DEFAULT_PROFILE+set} ]]; then
-        [[ $1 != switch ]] || cleared+=" AWS_DEFAULT_PROFILE"
-        \builtin unset -v AWS_DEFAULT_PROFILE
-    fi
-    if [[ -n ${AWSP_REGION+set} ]]; then
-        for v in AWS_REGION AWS_DEFAULT_REGION; do
-            if [[ -n ${!v+set} && ${!v} == "$AWSP_REGION" ]]; then
-                \builtin unset -v "$v"
-            fi
-        done
-        \builtin unset -v AWSP_REGION
-    fi
-    if [[ -n $cleared ]]; then
-        \builtin printf 'awsp: cleared%s from the environment (it would override AWS_PROFILE)\n' "$cleared" >&2
-    fi
-}
-
-# Switches to profile $1, already validated; $2 is a region or empty.
-__awsp_use() {
-    __awsp_clear switch
-    \builtin export AWS_PROFILE="$1"
-    if [[ -n ${2-} ]]; then
-        \builtin export AWS_REGION="$2" AWS_DEFAULT_REGION="$2" AWSP_REGION="$2"
-    fi
-}
-
-__awsp_switch() {
-    \builtin local name='' code sso
-    if (($# == 1)) && [[ $1 != -* && $1 != use ]]; then
-        name=$1
-    elif (($# == 2)) && [[ $1 == use && $2 != -* ]]; then
-        name=$2
-    fi
-    if [[ -n $name ]] && sso=$(__awsp_known "$name"); then
-        # An SSO profile: the switch happens all the same, after a warning if it needs a login.
-        if [[ -n $sso ]]; then
-            __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
-        fi
-        __awsp_use "$name" ''
-        \builtin return 0
-    fi
-    # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
-    code=$(AWSP_SHELL=bash \command awsp __switch "$@") || \builtin return
-    \builtin eval "$code"
-}
-
-awsp() {
-    if (($# == 0)); then
-        AWSP_SHELL=bash \command awsp status
-        \builtin return
-    fi
-    # Help is only ever printed, never evaluated, whatever the command. (A first word that
-    # asks for it routes to the program anyway.)
-    if (($# > 1)) && __awsp_help "$@"; then
-        AWSP_SHELL=bash \command awsp "$@"
-        \builtin return
-    fi
-    # The first word as the command table routes it (rendered by the build): commands run the
-    # program, or have what it prints evaluated (__awsp_eval); -u and the switch change this
-    # shell here.
-    case $1 in
-        # @AWSP_ROUTES@
-        *) __awsp_switch "$@" ;;
-    esac
-}
-
-# Whether the arguments ask for help (-h or --help before any --).
-__awsp_help() {
-    \builtin local a
-    for a in "$@"; do
-        [[ $a != -- ]] || \builtin return 1
-        [[ $a != -h && $a != --help ]] || \builtin return 0
-    done
-    \builtin return 1
-}
-
-# awsp --unset: AWS_PROFILE gone entirely, with what awsp set (keys and a region you set stay).
-__awsp_unset() {
-    if (($# > 1)); then
-        \builtin printf 'awsp: %s takes no arguments\n' "$1" >&2
-        \builtin return 2
-    fi
-    __awsp_clear unset
-    \builtin unset -v AWS_PROFILE
-}
-
-# Commands that change this shell: what awsp prints on stdout is evaluated, and only when it
-# succeeds (its messages go to stderr, straight to the terminal).
-__awsp_eval() {
-    \builtin local code
-    code=$(AWSP_SHELL=bash \command awsp "$@") || \builtin return
-    \builtin eval "$code"
-}
 
 # For a prompt: the profile in use and its region, `profile[@region]`, without a fork. Keys in
 # the environment win over AWS_PROFILE, so then it names whose keys they are: `prod (keys)`
@@ -354,128 +93,41 @@ __awsp_folder_hook() {
     \builtin return "$s"
 }
 
-# Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
-# before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
-# deny): looks even when it is the file obeyed already.
-__awsp_folder_check() {
-    \builtin local d f='' c='' r='' rec name region='' sso
-    # Off means off, also right after awsp allow.
-    [[ ${AWSP_FOLDERS-} == 1 ]] || \builtin return 0
-    __awsp_folder_pwd=${PWD-}
-    [[ ${PWD-} == /* ]] || \builtin return 0
-    d=${PWD%/}
-    while :; do
-        if [[ -f $d/.awsprofile ]]; then
-            f=$d/.awsprofile
-            \builtin break
-        fi
-        [[ -n $d ]] || \builtin break
-        d=${d%/*}
-    done
-    if [[ -z $f ]]; then
-        [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
-        \builtin return 0
-    fi
-    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
-    # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
-    if [[ ${XDG_DATA_HOME-} == /* ]]; then
-        d=$XDG_DATA_HOME/awsp/allow
-    elif [[ ${HOME-} == /* ]]; then
-        d=$HOME/.local/share/awsp/allow
-    else
-        d=''
-    fi
-    rec=${f//"%"/%25}
-    rec=$d/${rec//\//%2F}
-    if [[ -n $d && -d $d && -O $d && ! -k $d && -f $rec && -O $rec && -r $rec && -r $f ]]; then
-        # The whole file (up to a NUL, which no allowed file holds), without a fork.
-        IFS= \builtin read -r -d '' r <"$rec" || :
-        IFS= \builtin read -r -d '' c <"$f" || :
-    fi
-    if [[ -z $r || $r != "$c" ]]; then
-        if [[ -z $r ]]; then
-            # (Not right after awsp deny, which has said so.)
-            [[ ${1-} == denied ]] || __awsp_folder_say n "$f" 'is not allowed; run: awsp allow'
-        else
-            __awsp_folder_say c "$f" 'has changed since it was allowed; run: awsp allow'
-        fi
-        # The file obeyed until now no longer is: what it switched to goes too.
-        [[ $f != "${__awsp_folder_file-}" ]] || __awsp_folder_leave
-        \builtin return 0
-    fi
-    c=${c%$'\n'}
-    if [[ -z $c || $c == *[[:cntrl:]]* ]]; then
-        __awsp_folder_say i "$f" 'does not hold one line NAME or NAME@REGION'
-        \builtin return 0
-    fi
-    name=$c
-    # Only a region code after the last @ is a region (`me@corp` is a name), as in src/folders.ts.
-    if [[ $c == ?*@+([a-z])+(-+([a-z]))-+([0-9]) ]]; then
-        name=${c%@*} region=${c##*@}
-    fi
-    if ! sso=$(__awsp_known "$name"); then
-        __awsp_folder_say u "$f" "names no profile '$name'"
-        \builtin return 0
-    fi
-    # An SSO profile: as with awsp NAME, a warning when its session needs a login.
-    if [[ -n $sso ]]; then
-        __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
-    fi
-    if [[ -z ${__awsp_folder_file-} ]]; then
-        __awsp_folder_before=()
-        for d in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
-            if [[ -n ${!d+set} ]]; then __awsp_folder_before+=("+${!d}"); else __awsp_folder_before+=(-); fi
-        done
-    fi
-    __awsp_use "$name" "$region"
-    __awsp_folder_file=$f __awsp_folder_name=$name
-}
-
-# Gives back what was active before the first file was obeyed, unless the user has switched
-# to another profile since: their choice stands.
-__awsp_folder_leave() {
-    \builtin local v b i=0
-    if [[ -n ${AWS_PROFILE+set} && $AWS_PROFILE == "${__awsp_folder_name-}" ]]; then
-        __awsp_clear unset
-        for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION; do
-            b=${__awsp_folder_before[i]--}
-            if [[ $b == +* ]]; then \builtin export "$v=${b:1}"; else \builtin unset -v "$v"; fi
-            i=$((i + 1))
-        done
-    fi
-    __awsp_folder_file='' __awsp_folder_name=''
-    __awsp_folder_before=()
-}
-
-# Says $3 about the file $2 on stderr, once a shell for each kind $1 of message and file.
-__awsp_folder_say() {
-    [[ $'\n'${__awsp_folder_said-}$'\n' != *$'\n'"$1$2"$'\n'* ]] || \builtin return 0
-    __awsp_folder_said+=$'\n'$1$2
-    \builtin local p="${2//[[:cntrl:]]/?}" c
-    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
-    # the line, as in awsp_prompt.
-    if [[ $p == *$'\xe2'* ]]; then
-        for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
-            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
-            p=${p//"$c"/?}
-        done
-    fi
-    \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
-}
-
-# TAB completion is in awsp-lazy.bash beside this file, read at the first TAB: a new shell
-# parses only what it runs. (`awsp init bash` prints both in one, without this stub.)
+# bash parses every line of a sourced file, functions included, so a new shell reads only
+# the part above; the rest waits in awsp-lazy.bash until the first `awsp`, TAB or folder
+# check (measured: interactive bash start-up 1.85x a bare shell with all of it here, 1.24x
+# with only this part). `awsp init bash` prints both in one, without this stub.
 # @AWSP_LAZY_BEGIN@
+# Reads awsp-lazy.bash ($1) as if at start-up, before any alias of the user's: alias
+# expansion off while it is read, then as it was. That file replaces the stubs below, so the
+# reader goes too (and a file that did not would not make a stub call itself for ever).
+# $2 quiet: no message when it cannot (at TAB).
+__awsp_read() {
+    \builtin local __awsp_a=-u __awsp_s=0
+    \builtin shopt -q expand_aliases && __awsp_a=-s
+    \builtin shopt -u expand_aliases
+    if [[ -r $1 ]] && \builtin source "$1"; then
+        \builtin unset -f __awsp_load __awsp_read
+    else
+        __awsp_s=1
+        [[ ${2-} == quiet ]] || \builtin printf 'awsp: cannot read %s; run install.sh again\n' "$1" >&2
+    fi
+    \builtin shopt "$__awsp_a" expand_aliases
+    \builtin return "$__awsp_s"
+}
 __awsp_lazy() {
     \builtin local f="${BASH_SOURCE[0]}"
     if [[ $f == */* ]]; then f="${f%/*}"; else f=.; fi
     [[ $f == /* ]] || f="$PWD/$f"
     f+=/awsp-lazy.bash
     \builtin printf -v f '%q' "$f"
-    \builtin eval "__awsp_complete() { [[ -r $f ]] && \\builtin source $f && __awsp_complete \"\$@\"; }"
+    \builtin eval "__awsp_load() { __awsp_read $f \"\$@\"; }"
 }
 __awsp_lazy
 \builtin unset -f __awsp_lazy
+awsp() { __awsp_load && awsp "$@"; }
+__awsp_complete() { __awsp_load quiet && __awsp_complete "$@"; }
+__awsp_folder_check() { __awsp_load && __awsp_folder_check "$@"; }
 # @AWSP_LAZY_END@
 
 

@@ -104,6 +104,48 @@ describe('shell start-up with the installed rc block', () => {
   });
 });
 
+describe("bash reads the switch and TAB at first use", () => {
+  const h = home('h-lazy');
+  const root = checkout('awsp-lazy');
+  const file = join(root, 'dist', 'awsp.bash');
+  const bash = (script: string, env: Record<string, string> = {}) =>
+    spawnSync('bash', ['--noprofile', '--norc', '-c', script], { env: { ...h.env, PATH: `${h.bin}:${h.env.PATH}`, ...env }, encoding: 'utf8', input: '', cwd: dir });
+  const fns = "declare -F | { n=0; while read -r _ _ f; do [[ $f == *awsp* ]] && n=$((n + 1)); done; echo \"$1$n\"; }";
+  install(root, h.env, '--bin-dir', h.bin);
+
+  it('a new shell defines the prompt, the hook and stubs only; the first awsp reads the rest and the stubs go', () => {
+    const r = bash(`count() { ${fns}; }\n. '${file}'\ncount start=\ndeclare -F __awsp_switch || echo no-switch\nawsp dev && echo "P=$AWS_PROFILE"\ncount after=\ndeclare -F __awsp_load || echo no-loader`);
+    assert.equal(r.status, 0, r.stderr);
+    const start = Number(/^start=(\d+)$/m.exec(r.stdout)?.[1]);
+    const afterUse = Number(/^after=(\d+)$/m.exec(r.stdout)?.[1]);
+    assert.match(r.stdout, /^no-switch$/m, r.stdout);
+    assert.match(r.stdout, /^P=dev$/m, r.stdout);
+    assert.match(r.stdout, /^no-loader$/m, r.stdout);
+    assert.ok(start > 0 && afterUse > start + 10, `functions at start ${start}, after the first awsp ${afterUse}`);
+    // awsp init prints both halves in one: everything at once, no loader.
+    const i = bash(`eval "$(awsp init bash)"\ndeclare -F __awsp_switch __awsp_complete_kind >/dev/null && echo whole\ndeclare -F __awsp_load || echo no-loader`);
+    assert.match(i.stdout, /^whole\nno-loader$/m, i.stdout + i.stderr);
+  });
+
+  // Read with aliases on, `if` would not parse and __awsp_fresh would be replaced.
+  it("aliases made after start-up do not reach the switch it reads later, and alias expansion stays as it was", () => {
+    for (const [on, want] of [['shopt -s expand_aliases', 'on'], ['shopt -u expand_aliases', 'off']]) {
+      const r = bash(`. '${file}'\n${on}\nalias if='echo HIJACKED-if; false;' __awsp_fresh='echo HIJACKED-fresh; false' local='echo HIJACKED-local; false'\nawsp dev\necho "P=\${AWS_PROFILE-unset}"\nshopt -q expand_aliases && echo on || echo off`);
+      assert.match(r.stdout, new RegExp(`^P=dev\n${want}$`, 'm'), `${want}: ${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(r.stdout + r.stderr, /HIJACKED/);
+    }
+  });
+
+  it('without awsp-lazy.bash beside it: one line naming the file, status 1, nothing changed; TAB says nothing', () => {
+    const lone = join(dir, 'lone');
+    mkdirSync(lone, { recursive: true });
+    cpSync(file, join(lone, 'awsp.bash'));
+    const r = bash(`set -u\n. '${join(lone, 'awsp.bash')}'\nAWS_PROFILE=keep\nawsp dev; echo "rc=$? P=$AWS_PROFILE"\nCOMP_LINE='awsp d' COMP_POINT=6; COMP_WORDS=(awsp d); COMP_CWORD=1; __awsp_complete awsp d awsp 2>&1; echo "tab=$?"`);
+    assert.match(r.stdout, /^rc=1 P=keep\ntab=1$/m, r.stdout + r.stderr);
+    assert.equal(r.stderr, `awsp: cannot read ${join(lone, 'awsp-lazy.bash')}; run install.sh again\n`);
+  });
+});
+
 describe('the rc block over time', () => {
   it('an older block (eval "$(awsp init bash)") is replaced where it stands; --uninstall gives the file back', () => {
     const h = home('h2');

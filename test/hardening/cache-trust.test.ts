@@ -232,7 +232,7 @@ describe('the key is the absolute path the AWS CLI opens', () => {
     writeFileSync(join(sb.dir, 'cases'), cases.map(({ home, raw }) => `${home === UNSET ? '\u0001unset' : home}\0${raw}\0`).join(''));
     for (const shell of SHELLS) {
       const out = join(sb.dir, `keys-${shell}`);
-      const r = await runAsync(shell, sb, `cd ${q(shell, cwd)}\n${body[shell]}`, { env: { T_CASES: join(sb.dir, 'cases'), T_OUT: out } });
+      const r = await runAsync(shell, sb, `cd ${q(shell, cwd)}\n${body[shell]}`, { env: { T_CASES: join(sb.dir, 'cases'), T_OUT: out }, load: 'init' });
       assert.equal(r.code, 0, dump(r));
       const got = readFileSync(out, 'utf8').split('\0').slice(0, -1);
       const diff = cases.flatMap((c, i) => (got[i] === want[i] ? [] : [`HOME=${JSON.stringify(c.home)} raw=${JSON.stringify(c.raw)}: node ${JSON.stringify(want[i])}, ${shell} ${JSON.stringify(got[i])}`]));

@@ -20,7 +20,7 @@ const cachePath = (sb: Sandbox) => join(sb.dir, 'cache', 'awsp', `names-${cacheK
 function shellView(sb: Sandbox): string[] | null {
   const mark = join(sb.dir, 'asked-node');
   sb.write('stub/awsp', '#!/bin/sh\n: >"$AWSP_STUB_MARK"\n', 0o755);
-  const r = run('bash', sb, `PATH=${join(sb.dir, 'stub')}:$PATH\n__awsp_awk 'NR > 3'`, { env: { AWSP_STUB_MARK: mark } });
+  const r = run('bash', sb, `PATH=${join(sb.dir, 'stub')}:$PATH\n__awsp_awk 'NR > 3'`, { env: { AWSP_STUB_MARK: mark }, load: 'init' });
   assert.equal(r.code, 0, dump(r));
   if (existsSync(mark)) {
     unlinkSync(mark);

@@ -73,9 +73,25 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
   };
 }
 
+/**
+ * How the shells load the integration unless a test says otherwise. bash: the file install.sh's
+ * line sources (dist/awsp.bash), which reads the switch and TAB from awsp-lazy.bash at first
+ * use, the path users take; `awsp init bash` prints the two in one (checked in
+ * test/startup.test.ts). zsh and fish: what `awsp init` prints.
+ */
+export function defaultLoad(shell: ShellName): string {
+  return shell === 'bash' ? `. ${q('bash', join(REPO, 'dist', 'awsp.bash'))}` : initLoad(shell);
+}
+
+/** What `awsp init SHELL` prints, loaded: the whole integration at once (for tests of its helpers). */
+export const initLoad = (shell: ShellName): string => (shell === 'fish' ? 'awsp init fish | source' : `eval "$(awsp init ${shell})"`);
+
+/** How a test loads the integration: defaultLoad, none (false), or 'init' (initLoad). */
+export type Load = boolean | 'init';
+
 /** The command line that starts `shell` clean, with the integration loaded, running `script`. */
-export function shellArgs(shell: ShellName, script: string, opts: { strict?: boolean; load?: boolean } = {}): string[] {
-  const load = opts.load === false ? '' : shell === 'fish' ? 'awsp init fish | source\n' : `eval "$(awsp init ${shell})"\n`;
+export function shellArgs(shell: ShellName, script: string, opts: { strict?: boolean; load?: Load } = {}): string[] {
+  const load = opts.load === false ? '' : `${opts.load === 'init' ? initLoad(shell) : defaultLoad(shell)}\n`;
   switch (shell) {
     case 'bash':
       return ['bash', '--noprofile', '--norc', ...(opts.strict ? ['-euo', 'pipefail'] : []), '-c', load + script];
@@ -91,7 +107,7 @@ export function run(
   shell: ShellName,
   sb: Sandbox,
   script: string,
-  opts: { strict?: boolean; load?: boolean; env?: Record<string, string>; input?: string; timeout?: number } = {},
+  opts: { strict?: boolean; load?: Load; env?: Record<string, string>; input?: string; timeout?: number } = {},
 ): Result {
   const [cmd, ...args] = shellArgs(shell, script, opts);
   const spawnOpts: SpawnSyncOptions = {
@@ -244,8 +260,8 @@ export function diffDumps(before: Map<string, string>, after: Map<string, string
  */
 export function typeTab(shell: 'bash' | 'zsh', sb: Sandbox, lines: readonly string[], opts: { setup?: string; tabs?: number; load?: string } = {}): string[] {
   const tabs = '\t'.repeat(opts.tabs ?? 1);
-  // load: how the integration is loaded (default: what `awsp init` prints).
-  const load = opts.load ?? `eval "$(awsp init ${shell})"`;
+  // load: how the integration is loaded (default: defaultLoad).
+  const load = opts.load ?? defaultLoad(shell);
   const setup =
     shell === 'bash'
       ? `PS1='$ '; bind 'set bell-style none'; ${load}; bind -x '"\\C-xp": builtin printf "<<%s>>\\n" "$READLINE_LINE"'`

@@ -1,7 +1,7 @@
 // Non-blocking variants of the sandbox runners: servers that run inside the test process
 // (the fake AWS endpoints) keep answering while awsp runs, and runs can overlap.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { AWSP_BIN, type Result, type Sandbox, shellArgs, type ShellName } from './sandbox.js';
+import { AWSP_BIN, type Load, type Result, type Sandbox, shellArgs, type ShellName } from './sandbox.js';
 
 /** Starts a process and collects its output, with an optional input and a timeout (then SIGKILL). */
 export function spawnAsync(
@@ -34,7 +34,7 @@ export function runAsync(
   shell: ShellName,
   sb: Sandbox,
   script: string,
-  opts: { strict?: boolean; load?: boolean; env?: Record<string, string>; input?: string; timeout?: number } = {},
+  opts: { strict?: boolean; load?: Load; env?: Record<string, string>; input?: string; timeout?: number } = {},
 ): Promise<Result> {
   const [cmd, ...args] = shellArgs(shell, script, opts);
   return spawnAsync(cmd!, args, { cwd: sb.dir, env: { ...sb.env, ...opts.env }, input: opts.input, timeout: opts.timeout });

@@ -136,7 +136,7 @@ describe('fish: complete -C', () => {
 describe('SSO sessions', () => {
   // No command takes one yet; the kind is completed from the config's [sso-session NAME] sections.
   it('bash, zsh and fish read the names from the config file', () => {
-    const b = run('bash', sb, `COMPREPLY=(); __awsp_complete_kind sso-session '' '' ''; printf '%s\\n' "\${COMPREPLY[@]}"`);
+    const b = run('bash', sb, `COMPREPLY=(); __awsp_complete_kind sso-session '' '' ''; printf '%s\\n' "\${COMPREPLY[@]}"`, { load: 'init' });
     assert.deepEqual(b.stdout.split('\n').filter(Boolean).sort(), ['corp', 'lab'], dump(b));
     const z = run('zsh', sb, `compadd() { \\builtin shift \${@[(i)--]}; print -rl -- "$@"; }\n__awsp_complete_kind sso-session`);
     assert.deepEqual(z.stdout.split('\n').filter(Boolean).sort(), ['corp', 'lab'], dump(z));

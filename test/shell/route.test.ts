@@ -31,7 +31,7 @@ describe('routing', () => {
         ['dev', 'switch'],
         ['some-profile', 'switch'],
       ];
-      const r = run(shell, sb, words.map(([w]) => routeOf(shell, w)).join('\n'));
+      const r = run(shell, sb, words.map(([w]) => routeOf(shell, w)).join('\n'), { load: 'init' });
       assert.equal(r.code, 0, dump(r));
       assert.deepEqual(r.stdout.trimEnd().split('\n'), words.map(([, route]) => route), dump(r));
     });
