@@ -83,7 +83,7 @@ try {
       ...wrapped(META_URL),
       entryPoints: ['src/cli.ts'],
       outfile: join(next, 'cli.cjs'),
-      plugins: [shared],
+      plugins: [shared, lazyBuiltins(['crypto', 'child_process'])],
       // src/regions.ts: the codes, read from the SDK above rather than at run time.
       define: { ...common.define, AWSP_REGIONS: JSON.stringify(regions.map((r) => r.code).join(' ')) },
     }),
@@ -96,7 +96,7 @@ try {
       // Names are kept: the SDK tells its loggers apart by their class's name.
       minify: !process.env.AWSP_BUILD_PLAIN,
       keepNames: true,
-      plugins: [lazyBuiltins, barrels],
+      plugins: [lazyBuiltins(['crypto', 'fs/promises']), barrels],
       define: { ...common.define, ...webCrypto.define },
       // The SDK's import('node:http') and the like: require() them (src/load.ts runs no ES modules).
       supported: { 'dynamic-import': false },

@@ -40,5 +40,11 @@ export function stdoutIsTerminal(): boolean {
   } catch {
     return false;
   }
-  return process.getBuiltinModule('node:tty').isatty(1);
+  // A character device that is no terminal (/dev/null) is told apart by the binding node:tty
+  // itself asks, as src/pick/terminal.ts does; node:tty where this Node has none.
+  try {
+    return (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding('tty_wrap').isTTY(1);
+  } catch {
+    return process.getBuiltinModule('node:tty').isatty(1);
+  }
 }
