@@ -3,7 +3,7 @@
 // the screen comes back with capture-pane, as the user would see it.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Sandbox, ShellName } from './sandbox.js';
+import { defaultLoad, type Sandbox, type ShellName } from './sandbox.js';
 
 export interface TmuxOptions {
   cols?: number;
@@ -43,7 +43,7 @@ export class Tmux {
     const init =
       this.shell === 'fish'
         ? "function fish_prompt; builtin printf '$ '; end; set -g fish_greeting ''; awsp init fish | source"
-        : `PS1='$ '; eval "$(awsp init ${this.shell})"`;
+        : `PS1='$ '; ${defaultLoad(this.shell)}`;
     this.line(`${init}; ${this.opts.setup ?? ':'}; clear; builtin printf '%s%s\\n' READY READY`);
     this.waitFor((s) => s.includes('READYREADY'), 'the shell to start');
     this.line('clear');
