@@ -2,9 +2,10 @@
 // (src/folders.ts has the rules). Allowing validates the file and records its exact content;
 // denying removes the record. What they print on stdout (only when the shell function
 // evaluates it) makes the shell look at its folder again, so the change applies at once.
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { closestNames } from '../config/profiles.js';
+import { reason, writeAtomic, WriteFailed } from '../config/write.js';
 import { type Env, readProfiles, show, warn } from '../context.js';
 import { UserError } from '../errors.js';
 import { absolute, allowFolder, FOLDER_FILE, parseFolderFile, recordPath } from '../folders.js';
@@ -68,8 +69,7 @@ export function allowCommand(a: Parsed, env: Env): Promise<number> {
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${file}: ${code === 'EACCES' ? 'permission denied' : (code ?? String(e))}`);
+    throw new UserError(`cannot read ${file}: ${reason(e)}`);
   }
   const wanted = parseFolderFile(bytes.toString('utf8'));
   if (wanted === null) throw new UserError(`${file} must hold one line: a profile name, optionally followed by @REGION (as in prod@eu-west-1)`);
@@ -84,13 +84,10 @@ export function allowCommand(a: Parsed, env: Env): Promise<number> {
   }
   const folder = records(env);
   const record = recordPath(folder, file);
-  const tmp = `${record}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, bytes, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, record);
+    writeAtomic(record, `${record}.${process.pid}.tmp`, bytes);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${record}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw e instanceof WriteFailed ? new UserError(`cannot write ${record}: ${e.message}`) : e;
   }
   warn(`allowed ${file}: profile ${show(wanted.name)}${wanted.region ? ` with region ${show(wanted.region)}` : ''}${offNote(env)}`);
   recheck(env, 'again');
@@ -107,7 +104,7 @@ export function denyCommand(a: Parsed, env: Env): Promise<number> {
     try {
       rmSync(record);
     } catch (e) {
-      throw new UserError(`cannot remove ${record}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new UserError(`cannot remove ${record}: ${reason(e)}`);
     }
     warn(`denied ${file}: the shell no longer obeys it`);
   }

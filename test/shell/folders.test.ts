@@ -433,6 +433,31 @@ describe('awsp allow and deny', () => {
     }
   });
 
+  it("a folder's name cannot drive the terminal through their messages", () => {
+    const sb = sandbox();
+    try {
+      sb.writeConfig(CONFIG);
+      const env = { XDG_DATA_HOME: join(sb.dir, 'data') };
+      const odd = 'x\x1b]2;PWNED\x07\u202ey';
+      sb.write(`${odd}/.awsprofile`, 'dev\n');
+      sb.write(`${odd}-bad/.awsprofile`, 'nope\n');
+      const rs = [
+        awsp(sb, ['allow', join(sb.dir, odd)], { env }),
+        awsp(sb, ['allow', join(sb.dir, `${odd}-bad`)], { env }),
+        awsp(sb, ['allow', join(sb.dir, `${odd}-none`)], { env }),
+        awsp(sb, ['deny', join(sb.dir, odd)], { env }),
+        awsp(sb, ['deny', join(sb.dir, odd)], { env }),
+      ];
+      for (const r of rs) {
+        assert.match(r.stderr, /x\\x1b\]2;PWNED\\x07\\u202ey/, dump(r));
+        assert.doesNotMatch(r.stderr, /[\x1b\x07\u202e]/, dump(r));
+      }
+      assert.deepEqual(rs.map((r) => r.code), [0, 1, 1, 0, 0]);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
   it('refuse a record folder that is not the user\'s own', () => {
     const sb = sandbox();
     try {
