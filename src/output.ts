@@ -40,11 +40,24 @@ export function stdoutIsTerminal(): boolean {
   } catch {
     return false;
   }
-  // A character device that is no terminal (/dev/null) is told apart by the binding node:tty
-  // itself asks, as src/pick/terminal.ts does; node:tty where this Node has none.
+  // A character device that is no terminal (/dev/null): told apart without node:tty when possible.
+  return ttyWrap()?.isTTY(1) ?? process.getBuiltinModule('node:tty').isatty(1);
+}
+
+/** A terminal handle of Node's binding: its size without node:tty. */
+export interface TtyHandle {
+  getWindowSize(out: number[]): number;
+  close(): void;
+}
+
+/**
+ * The binding node:tty itself is built on, which answers isatty and the window size without
+ * loading node:tty (which loads node:net, ~3 ms); null where this Node has none.
+ */
+export function ttyWrap(): { isTTY(fd: number): boolean; TTY: new (fd: number, ctx: object) => TtyHandle } | null {
   try {
-    return (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding('tty_wrap').isTTY(1);
+    return (process as unknown as { binding(name: string): ReturnType<typeof ttyWrap> }).binding('tty_wrap');
   } catch {
-    return process.getBuiltinModule('node:tty').isatty(1);
+    return null;
   }
 }

@@ -3,7 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { UserError } from '../errors.js';
-import { writeFully } from '../output.js';
+import { type TtyHandle, ttyWrap, writeFully } from '../output.js';
 
 export interface Terminal {
   write(text: string): void;
@@ -26,18 +26,11 @@ const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'] as const;
 
 const NO_TERMINAL = 'pick needs a terminal to show the list on, and there is none (/dev/tty); use awsp list and awsp NAME';
 
-interface SizeHandle {
-  getWindowSize(out: number[]): number;
-  close(): void;
-}
-
-/**
- * The terminal's size without node:tty, which loads node:net and costs more than the rest of
- * the first frame: the binding node:tty itself uses. Null where this Node has none.
- */
-function sizeHandle(fd: number): SizeHandle | null {
+/** The terminal's size without node:tty, which costs more than the rest of the first frame. */
+function sizeHandle(fd: number): TtyHandle | null {
   try {
-    const binding = (process as unknown as { binding(name: string): { TTY: new (fd: number, ctx: object) => SizeHandle } }).binding('tty_wrap');
+    const binding = ttyWrap();
+    if (binding === null) return null;
     const h = new binding.TTY(fd, {});
     return h.getWindowSize([]) === 0 ? h : (h.close(), null);
   } catch {
