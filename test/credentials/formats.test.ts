@@ -190,6 +190,13 @@ describe('not onto a terminal', () => {
     }
   });
 
+  test('a character device that is no terminal (/dev/null) is written to', async () => {
+    // Told apart from a terminal without node:tty: the check must not take /dev/null for one.
+    const r = await spawnAsync('sh', ['-c', 'awsp exports plain --no-session --format env >/dev/null; echo "rc=$?"'], { cwd: sb.dir, env: sb.env });
+    assert.equal(r.stdout, 'rc=0\n', dump(r));
+    assert.doesNotMatch(r.stderr, /not printing secret keys/, dump(r));
+  });
+
   test('--reveal prints every format', async () => {
     const r = await onTty('exports plain --no-session --reveal --format bash');
     assert.equal(r.code, 0, dump(r));
