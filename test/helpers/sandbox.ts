@@ -83,6 +83,15 @@ export function defaultLoad(shell: ShellName): string {
   return shell === 'bash' ? `. ${q('bash', join(REPO, 'dist', 'awsp.bash'))}` : initLoad(shell);
 }
 
+/**
+ * defaultLoad for an rc file that runs after a hostile prelude: builtins called as such, and the
+ * program by its path (`awsp` may be an alias or a function).
+ */
+export function hardenedLoad(shell: ShellName): string {
+  if (shell === 'bash') return `\\builtin . ${q('bash', join(REPO, 'dist', 'awsp.bash'))}`;
+  return shell === 'fish' ? 'command awsp init fish | source' : `\\builtin eval "$(\\command awsp init ${shell})"`;
+}
+
 /** What `awsp init SHELL` prints, loaded: the whole integration at once (for tests of its helpers). */
 export const initLoad = (shell: ShellName): string => (shell === 'fish' ? 'awsp init fish | source' : `eval "$(awsp init ${shell})"`);
 

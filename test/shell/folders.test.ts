@@ -28,6 +28,8 @@ import {
   type Sandbox,
   SHELLS,
   type ShellName,
+  defaultLoad,
+  hardenedLoad,
 } from '../helpers/sandbox.js';
 import { parseFolderFile } from '../../src/folders.js';
 
@@ -112,7 +114,7 @@ function scenario(shell: ShellName, mode: Mode) {
   assert.equal(pre.code, 0, dump(pre));
   const list = steps(f, sb);
   const lines = [probes(shell), prelude(shell, mode)];
-  lines.push(shell === 'fish' ? 'command awsp init fish | source' : `\\builtin eval "$(\\command awsp init ${shell})"`);
+  lines.push(hardenedLoad(shell));
   lines.push(`__t_dump ${q(shell, join(sb.dir, 'd-start'))}`);
   // Each step's stderr is what the session's stderr holds up to the step's marker (fish runs
   // event handlers outside a block's redirections, so a block's own 2> would miss the hook's).
@@ -228,8 +230,9 @@ describe('bash: the hook in PROMPT_COMMAND of a real interactive bash', () => {
         const script = [
           'set -u',
           user,
-          'eval "$(awsp init bash)"',
-          'eval "$(awsp init bash)"',
+          // As ~/.bashrc read twice: the file install.sh's line sources.
+          defaultLoad('bash'),
+          defaultLoad('bash'),
           'declare -p PROMPT_COMMAND',
           `cd ${q('bash', join(f.proj, 'sub'))}`,
           'builtin printf "IN=%s %s\\n" "${AWS_PROFILE-none}" "$__t_pc"',

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { writeSsoToken } from '../helpers/aws-files.js';
-import { dump, prelude, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
+import { dump, hardenedLoad, prelude, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
 import { runAsync } from '../helpers/spawn.js';
 
 const FUTURE = new Date('2099-01-01T00:00:00Z');
@@ -127,7 +127,7 @@ for (const shell of SHELLS) {
           const got: Record<Route, Map<string, string>> = { fast: new Map(), stale: new Map(), node: new Map() };
           for (const route of ['fast', 'stale', 'node'] as const) {
             // The prelude first, then the integration, as an rc file would (by the program's path: `awsp` may be an alias).
-            const load = shell === 'fish' ? 'command awsp init fish | source' : `\\builtin eval "$(\\command awsp init ${shell})"`;
+            const load = hardenedLoad(shell);
             const r = await runAsync(shell, sb, `${prelude(shell, mode)}\n${load}\n${script(shell, route, join(sb.dir, 'stub'))}`, { load: false, timeout: 120_000 });
             const ctx = `${shell} ${mode} ${route}\n${dump(r)}`;
             assert.equal(r.stderr, '', ctx);

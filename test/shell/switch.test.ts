@@ -24,6 +24,7 @@ import {
   type Sandbox,
   SHELLS,
   type ShellName,
+  hardenedLoad,
 } from '../helpers/sandbox.js';
 
 const CONFIG = `[default]
@@ -150,7 +151,7 @@ function scenario(shell: ShellName, mode: Mode, steps: Step[], setup: (sb: Sandb
   const rc = shell === 'fish' ? '$status' : '$?';
   const lines = [probes(shell), prelude(shell, mode)];
   // With `alias awsp=...` in place, the rc line must call the program by its path.
-  lines.push(shell === 'fish' ? 'command awsp init fish | source' : `\\builtin eval "$(\\command awsp init ${shell})"`);
+  lines.push(hardenedLoad(shell));
   steps.forEach((st, i) => {
     if (st.before) lines.push(st.before(shell));
     lines.push(`__t_dump d/${i}.a`);
