@@ -12,11 +12,10 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync,
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CACHE_VERSION, cacheKeyPath } from '../../src/cache.js';
-import { dump, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
+import { dump, namesCacheName, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
 import { runAsync } from '../helpers/spawn.js';
 
 const OTHER = 65534; // the other user: nobody
-const encode = (p: string) => p.replace(/%/g, '%25').replace(/\//g, '%2F');
 
 /** Shell code: TAB's names for `awsp `, one a line (the completion function as each shell calls it). */
 const TAB: Record<ShellName, string> = {
@@ -44,7 +43,7 @@ describe('a planted cache is never trusted', () => {
   after(() => sb.cleanup());
 
   const plant = (folder: string, owner: number) => {
-    const file = join(folder, `names-${encode(sb.config)}%%${encode(sb.credentials)}`);
+    const file = join(folder, namesCacheName(sb));
     // A header that is right about the files, and newer than both: only the names are false.
     writeFileSync(file, `${CACHE_VERSION}\n+${sb.config}\n+${sb.credentials}\nplanted-name\n`);
     const later = new Date(Date.now() + 60_000);
@@ -87,7 +86,7 @@ describe('a planted cache is never trusted', () => {
     const r = await runAsync('bash', sb, 'awsp list', { load: false, env: { XDG_CACHE_HOME: shared } });
     assert.equal(r.code, 0, dump(r));
     assert.equal(r.stderr, `awsp: not using the profile cache: ${shared}/awsp belongs to another user (uid ${OTHER}); awsp works, but TAB completion and switching start Node each time\n`);
-    assert.match(readFileSync(join(shared, 'awsp', `names-${encode(sb.config)}%%${encode(sb.credentials)}`), 'utf8'), /planted-name/, 'the planted file was left as it was');
+    assert.match(readFileSync(join(shared, 'awsp', namesCacheName(sb)), 'utf8'), /planted-name/, 'the planted file was left as it was');
     // A folder it creates is 0700.
     const fresh = join(sb.dir, 'fresh-cache');
     const ok = await runAsync('bash', sb, 'awsp list', { load: false, env: { XDG_CACHE_HOME: fresh } });

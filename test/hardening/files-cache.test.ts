@@ -7,10 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { AWSP_BIN, awsp, dump, run, sandbox, type Sandbox } from '../helpers/sandbox.js';
+import { AWSP_BIN, awsp, dump, namesCachePath, run, sandbox, type Sandbox } from '../helpers/sandbox.js';
 
-const cacheKey = (p: string) => p.replace(/%/g, '%25').replace(/\//g, '%2F');
-const cachePath = (sb: Sandbox) => join(sb.dir, 'cache', 'awsp', `names-${cacheKey(sb.config)}%%${cacheKey(sb.credentials)}`);
 
 /**
  * The names the shell would use without asking Node, or null when it would ask Node: the real
@@ -73,7 +71,7 @@ test('stale caches are always detected', () => {
     assert.deepEqual(shellNames(sb), ['k'], 'file created');
     // The cache file itself: mode 0600, whole-second mtime.
     list();
-    const st = statSync(cachePath(sb));
+    const st = statSync(namesCachePath(sb));
     assert.equal(st.mode & 0o777, 0o600);
     assert.equal(st.mtimeMs % 1000, 0);
   } finally {
@@ -111,7 +109,7 @@ test('60 awsp processes rebuild one cache while the config is rewritten: never t
       renameSync(sb.config + '.tmp', sb.config);
       // A reader of the cache never sees half a file.
       try {
-        const text = readFileSync(cachePath(sb), 'utf8');
+        const text = readFileSync(namesCachePath(sb), 'utf8');
         if (!text.startsWith('awsp-names-v3\n') || !text.endsWith('\n') || text.split('\n').length < 4) torn++;
       } catch {
         /* not there yet, or just dropped */
@@ -132,7 +130,7 @@ test('60 awsp processes rebuild one cache while the config is rewritten: never t
     const finalNames = Array.from({ length: rewrites % 7 + 1 }, (_, i) => `v${rewrites}-${i}`);
     // Whatever was left behind, the shell's view is the final file's names (fresh or rebuilt).
     assert.deepEqual(shellNames(sb), finalNames);
-    const st = statSync(cachePath(sb));
+    const st = statSync(namesCachePath(sb));
     assert.equal(st.mode & 0o777, 0o600);
     // No temporary files left behind.
     assert.deepEqual(readdirSync(join(sb.dir, 'cache', 'awsp')).filter((f) => f.endsWith('.tmp')), []);

@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, readFileSync, mkdirSync, openSync, closeSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AWSP_BIN, type Result, sandbox, type Sandbox } from '../helpers/sandbox.js';
+import { AWSP_BIN, namesCacheName, type Result, sandbox, type Sandbox } from '../helpers/sandbox.js';
 
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 
@@ -135,10 +135,9 @@ const CASES: Case[] = [
   { name: 'XDG_CACHE_HOME unwritable', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /not using the profile cache: \S+\/ro belongs to another user \(uid 0\); awsp works/ },
   { name: 'XDG_CACHE_HOME read-only, the user’s own', nobody: true, config: '[profile a]\n', setup: (sb) => { mkdirSync(join(sb.dir, 'ro')); chownSync(join(sb.dir, 'ro'), 65534, 65534); chmodSync(join(sb.dir, 'ro'), 0o555); return { XDG_CACHE_HOME: join(sb.dir, 'ro') }; }, names: ['a'], warn: /cannot write the profile cache \S+: permission denied; awsp works/ },
   { name: 'XDG_CACHE_HOME is a file', config: '[profile a]\n', setup: (sb) => ({ XDG_CACHE_HOME: sb.write('cachefile', 'x') }), names: ['a'], warn: /cannot write the profile cache/ },
-  { name: 'garbage in the cache file', config: '[profile a]\n', setup: (sb) => void sb.write('cache/awsp/' + cacheName(sb), Buffer.from([0xff, 0, 0x0a, 0x1b])), names: ['a'] },
+  { name: 'garbage in the cache file', config: '[profile a]\n', setup: (sb) => void sb.write('cache/awsp/' + namesCacheName(sb), Buffer.from([0xff, 0, 0x0a, 0x1b])), names: ['a'] },
 ];
 
-const cacheName = (sb: Sandbox) => `names-${sb.config.replace(/%/g, '%25').replace(/\//g, '%2F')}%%${sb.credentials.replace(/%/g, '%25').replace(/\//g, '%2F')}`;
 
 function spawnAs(c: Case, env: Record<string, string | undefined>, argv: string[], cwd: string): Result {
   const full = c.nobody ? [...NOBODY, ...argv] : argv;

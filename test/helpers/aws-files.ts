@@ -10,9 +10,12 @@ export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/$
 /** A secret that breaks careless quoting in every shell awsp emits code for. */
 export const NASTY = `it's \\ a $HOME \`id\` "q" \\' \\\\ $(x) !! %s\nsecond line\ttab ‘pwsh’ end\\`;
 
-/** Writes an SSO token cache entry as `aws sso login` does: ~/.aws/sso/cache/<sha1(key)>.json. */
+/** The sandbox-relative token file of an SSO session or start URL KEY: ~/.aws/sso/cache/<sha1(key)>.json. */
+export const ssoTokenFile = (key: string): string => `home/.aws/sso/cache/${createHash('sha1').update(key).digest('hex')}.json`;
+
+/** Writes an SSO token cache entry as `aws sso login` does. */
 export function writeSsoToken(sb: Sandbox, key: string, token: string, expiresAt: Date, extra: Record<string, string> = {}): string {
-  const file = `home/.aws/sso/cache/${createHash('sha1').update(key).digest('hex')}.json`;
+  const file = ssoTokenFile(key);
   return sb.write(file, JSON.stringify({ accessToken: token, expiresAt: expiresAt.toISOString().replace(/\.\d+Z$/, 'Z'), ...extra }));
 }
 

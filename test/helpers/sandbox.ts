@@ -147,6 +147,15 @@ export function awsp(sb: Sandbox, args: string[], opts: { env?: Record<string, s
 /** A readable dump for assertion messages. */
 export const dump = (r: Result): string => `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 
+/** The names cache's file name for the sandbox's two files (src/cache.ts cacheLocation). */
+export function namesCacheName(sb: Sandbox): string {
+  const enc = (p: string) => p.replace(/%/g, '%25').replace(/\//g, '%2F');
+  return `names-${enc(sb.config)}%%${enc(sb.credentials)}`;
+}
+
+/** The names cache of the sandbox, under its XDG_CACHE_HOME. */
+export const namesCachePath = (sb: Sandbox): string => join(sb.dir, 'cache', 'awsp', namesCacheName(sb));
+
 /** A literal word for `shell` (POSIX single quotes for bash/zsh; fish escapes `\` and `'`). */
 export function q(shell: ShellName, value: string): string {
   return shell === 'fish' ? `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'` : `'${value.replace(/'/g, `'\\''`)}'`;

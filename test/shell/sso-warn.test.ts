@@ -6,12 +6,11 @@
 // (--region goes through awsp __switch). The lines must be the same on every route.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { writeSsoToken } from '../helpers/aws-files.js';
-import { dump, hardenedLoad, prelude, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
+import { ssoTokenFile, writeSsoToken } from '../helpers/aws-files.js';
+import { dump, hardenedLoad, namesCachePath, prelude, q, sandbox, type Sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
 import { runAsync } from '../helpers/spawn.js';
 
 const FUTURE = new Date('2099-01-01T00:00:00Z');
@@ -49,7 +48,6 @@ const CONFIG = [
   `[sso-session "${HOSTILE_SESSION}"]\nsso_start_url = https://evil.example/start\nsso_region = eu-west-1\n`,
 ].join('');
 
-const tokenFile = (key: string) => `home/.aws/sso/cache/${createHash('sha1').update(key).digest('hex')}.json`;
 
 function files(sb: Sandbox): void {
   sb.writeConfig(CONFIG);
@@ -57,17 +55,17 @@ function files(sb: Sandbox): void {
   const refresh = { refreshToken: 'rt', clientId: 'cid', clientSecret: 'cs' };
   writeSsoToken(sb, 's-in', 'a', FUTURE);
   // The JS SDK's form (milliseconds) and the old CLI's (`UTC`), spaced as Python writes JSON.
-  sb.write(tokenFile('s-in-ms'), `{"accessToken": "a", "expiresAt": "2099-01-01T00:00:00.000Z"}`);
-  sb.write(tokenFile('s-in-utc'), `{\n  "startUrl": "x",\n  "accessToken": "a",\n  "expiresAt": "2099-01-01T00:00:00UTC"\n}\n`);
+  sb.write(ssoTokenFile('s-in-ms'), `{"accessToken": "a", "expiresAt": "2099-01-01T00:00:00.000Z"}`);
+  sb.write(ssoTokenFile('s-in-utc'), `{\n  "startUrl": "x",\n  "accessToken": "a",\n  "expiresAt": "2099-01-01T00:00:00UTC"\n}\n`);
   writeSsoToken(sb, 's-expired', 'a', PAST);
   writeSsoToken(sb, 's-renew', 'a', PAST, { ...refresh, registrationExpiresAt: '2099-01-01T00:00:00Z' });
   writeSsoToken(sb, 's-renew-dead', 'a', PAST, { ...refresh, registrationExpiresAt: '2001-06-01T00:00:00Z' });
   writeSsoToken(sb, 's-no-refresh', 'a', PAST, { clientId: 'cid', clientSecret: 'cs', refreshToken: '', registrationExpiresAt: '2099-01-01T00:00:00Z' });
-  const fifo = join(sb.dir, tokenFile('s-fifo'));
+  const fifo = join(sb.dir, ssoTokenFile('s-fifo'));
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  sb.write(tokenFile('s-garbage'), 'not json "accessToken"');
+  sb.write(ssoTokenFile('s-garbage'), 'not json "accessToken"');
   // An offset neither Node nor the shells read: both count the token as unreadable.
-  sb.write(tokenFile('s-offset'), `{"accessToken": "a", "expiresAt": "2099-01-01T00:00:00+02:00"}`);
+  sb.write(ssoTokenFile('s-offset'), `{"accessToken": "a", "expiresAt": "2099-01-01T00:00:00+02:00"}`);
   // Files and folders changed in the cache's own second keep it stale until the next (by design).
   const old = new Date(Date.now() - 3_600_000);
   for (const p of [sb.config, sb.credentials, join(sb.home, '.aws')]) utimesSync(p, old, old);
@@ -181,7 +179,7 @@ for (const shell of SHELLS) {
         const spy = shell === 'fish' ? 'function __awsp_sso; builtin printf "JUDGED %s\\n" $argv[1]; end' : '__awsp_sso() { \\builtin printf "JUDGED %s\\n" "$1"; }';
         const r = await runAsync(shell, sb, ['awsp list >/dev/null', spy, 'awsp plain', 'awsp in'].join('\n'));
         assert.equal(r.code, 0, dump(r));
-        assert.deepEqual(r.stdout.split('\n').filter(Boolean), [`JUDGED ${join(sb.dir, tokenFile('s-in'))}`], dump(r));
+        assert.deepEqual(r.stdout.split('\n').filter(Boolean), [`JUDGED ${join(sb.dir, ssoTokenFile('s-in'))}`], dump(r));
       } finally {
         sb.cleanup();
       }
@@ -196,13 +194,12 @@ test('the cache holds the token file and the line for SSO profiles only; awsp li
     const r = await runAsync('bash', sb, 'awsp list', { load: false });
     assert.equal(r.code, 0, dump(r));
     assert.doesNotMatch(r.stdout, /\t|sso\/cache/, 'list shows names');
-    const enc = (p: string) => p.replace(/%/g, '%25').replace(/\//g, '%2F');
-    const cache = readFileSync(join(sb.dir, 'cache', 'awsp', `names-${enc(sb.config)}%%${enc(sb.credentials)}`), 'utf8').split('\n');
+    const cache = readFileSync(namesCachePath(sb), 'utf8').split('\n');
     assert.equal(cache[0], 'awsp-names-v3');
     assert.equal(cache.find((l) => l.startsWith('plain')), 'plain');
     // expired and role-expired share one record, after the names: its line number follows the name.
     const at = Number(cache.find((l) => l.startsWith('expired\t'))!.split('\t')[1]);
-    assert.equal(cache[at - 1], `\t${join(sb.dir, tokenFile('s-expired'))}\t${EXPECTED.expired}`);
+    assert.equal(cache[at - 1], `\t${join(sb.dir, ssoTokenFile('s-expired'))}\t${EXPECTED.expired}`);
     assert.equal(cache.find((l) => l.startsWith('role-expired\t')), `role-expired\t${at}`);
     assert.equal(cache.filter((l) => l.startsWith('\t')).length, SESSIONS.length + 2, 'one record per session');
     assert.ok(cache.findIndex((l) => l.startsWith('\t')) > cache.findIndex((l) => l === 'plain'), 'records after the names');
