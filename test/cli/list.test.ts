@@ -1,8 +1,10 @@
 // `awsp list`: account and role, a kind for every profile, a filter, the same fields in --json;
 // and a file the AWS CLI refuses is said at the switch too, not only by list and status.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { listCommand } from '../../src/commands/list.js';
+import { processCommand } from '../helpers/aws-files.js';
 import { awsp, dump, run, sandbox, type Sandbox, SHELLS } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
@@ -36,6 +38,43 @@ before(() => {
   sb.writeCredentials('[default]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n');
 });
 after(() => sb.cleanup());
+
+/** botocore's credential method -> awsp's kind; an exception is awsp's `invalid`, no credentials its `settings-only`. */
+const BOTOCORE_KIND: Record<string, string> = {
+  'shared-credentials-file': 'static',
+  'config-file': 'static',
+  'custom-process': 'process',
+  'assume-role-with-web-identity': 'web-identity',
+  'assume-role': 'role',
+  sso: 'sso',
+};
+
+/**
+ * The kind a real client gives each of PROFILES in the sandbox: botocore's get_credentials().method.
+ * No network: the metadata service is off, and role and web-identity credentials are fetched
+ * lazily (only .method is read). The python3 of the test's own PATH (the sandbox's may lack botocore).
+ */
+function botocoreKinds(s: Sandbox, profiles: string[]): string[] {
+  const py = spawnSync('python3', ['-c', 'import sys, botocore.session; print(sys.executable)'], { encoding: 'utf8' });
+  assert.equal(py.status, 0, `python3 with botocore is needed; this test does not skip: ${py.stderr}`);
+  const script = [
+    'import botocore.session, json, sys',
+    'out = []',
+    'for name in sys.argv[1:]:',
+    '    try:',
+    '        c = botocore.session.Session(profile=name).get_credentials()',
+    '        out.append(None if c is None else c.method)',
+    '    except Exception as e:',
+    '        out.append("!" + type(e).__name__)',
+    'print(json.dumps(out))',
+  ].join('\n');
+  // The sandbox's HOME, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE: never the machine's ~/.aws.
+  const r = spawnSync(py.stdout.trim(), ['-c', script, ...profiles], { env: { ...s.env, AWS_EC2_METADATA_DISABLED: 'true' }, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `botocore: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as Array<string | null>).map((m) =>
+    m === null ? 'settings-only' : m.startsWith('!') ? 'invalid' : (BOTOCORE_KIND[m] ?? `unmapped botocore method ${m}`),
+  );
+}
 
 describe('awsp list', () => {
   it('a table with kind, account and role for every profile', () => {
@@ -86,13 +125,14 @@ describe('awsp list', () => {
       s.writeConfig(
         [
           // Keys in the credentials file come before credential_process (aws configure list: shared-credentials-file).
+          // The process works (botocore would run it if it came first), so only the order decides.
           '[profile creds-over-process]',
-          'credential_process = /bin/false',
+          `credential_process = ${processCommand(s, 'creds', { AccessKeyId: 'ASIAPROC1', SecretAccessKey: 's' })}`,
           // In the config file, credential_process comes before the keys (custom-process).
           '[profile process-over-keys]',
           'aws_access_key_id = AKIACONF',
           'aws_secret_access_key = s',
-          'credential_process = /bin/false',
+          `credential_process = ${processCommand(s, 'keys', { AccessKeyId: 'ASIAPROC2', SecretAccessKey: 's' })}`,
           // role_arn with web_identity_token_file is AssumeRoleWithWebIdentity.
           '[profile web]',
           'role_arn = arn:aws:iam::111122223333:role/Web',
@@ -115,6 +155,13 @@ describe('awsp list', () => {
       const want = ['static', 'process', 'web-identity', 'static', 'invalid'];
       const all = JSON.parse(awsp(s, ['list', '--json']).stdout) as Array<{ name: string; kind: string }>;
       assert.deepEqual(all.map((p) => p.kind), want, JSON.stringify(all));
+      // A real client, botocore, resolves every profile in the same sandbox to awsp's kind.
+      const names = all.map((p) => p.name);
+      assert.deepEqual(
+        botocoreKinds(s, names).map((kind, i) => [names[i], kind]),
+        all.map((p) => [p.name, p.kind]),
+        'botocore (left) and awsp list (right)',
+      );
       const r = awsp(s, [], { env: { AWS_PROFILE: 'creds-over-process' } });
       assert.match(r.stdout, /^profile 'creds-over-process' \(static;/m, dump(r));
     } finally {

@@ -29,6 +29,8 @@ before(async () => {
       ...role('via-services', 'local'),
       // Its sts entry leads nowhere: only an environment variable can reach the fake.
       ...role('services-nowhere', 'nowhere'),
+      // Its services section has no sts entry (only s3, leading nowhere): the profile's endpoint_url reaches the fake.
+      ...role('via-endpoint-url', 's3only').map((l) => (l.startsWith('endpoint_url = ') ? `endpoint_url = ${fake.url}` : l)),
       // The service's own endpoint; and a services section that is not there.
       '[profile plain]',
       'region = eu-west-1',
@@ -54,6 +56,9 @@ before(async () => {
       '[services nowhere]',
       'sts =',
       `  endpoint_url = ${NOWHERE}`,
+      '[services s3only]',
+      's3 =',
+      `  endpoint_url = ${NOWHERE}`,
       '',
     ].join('\n'),
   );
@@ -72,10 +77,13 @@ function botocorePython(): string {
   return r.stdout.trim();
 }
 
-/** The STS endpoint botocore resolves for PROFILE in the sandbox, with ENV added. */
-function botocoreSts(profile: string, env: Record<string, string>): string {
-  const script = 'import botocore.session,sys\ns=botocore.session.Session(profile=sys.argv[1])\nprint(s.create_client("sts").meta.endpoint_url)';
-  const r = spawnSync(botocorePython(), ['-c', script, profile], { env: { ...sb.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+/**
+ * The endpoint botocore resolves for SERVICE (STS unless told) and PROFILE in the sandbox, with ENV
+ * added; REGION as botocore's SSO credential provider passes its sso_region to create_client.
+ */
+function botocoreSts(profile: string, env: Record<string, string>, service = 'sts', region?: string): string {
+  const script = 'import botocore.session,sys\ns=botocore.session.Session(profile=sys.argv[1])\nprint(s.create_client(sys.argv[2], region_name=sys.argv[3] or None).meta.endpoint_url)';
+  const r = spawnSync(botocorePython(), ['-c', script, profile, service, region ?? ''], { env: { ...sb.env, ...env }, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `botocore: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -85,6 +93,7 @@ const CASES: Array<[string, Record<string, string>, string]> = [
   ['via-services', {}, 'the services section (over the profile endpoint_url)'],
   ['services-nowhere', { AWS_ENDPOINT_URL: '' }, 'AWS_ENDPOINT_URL (over the services section)'],
   ['services-nowhere', { AWS_ENDPOINT_URL_STS: '', AWS_ENDPOINT_URL: NOWHERE }, 'AWS_ENDPOINT_URL_STS (over AWS_ENDPOINT_URL)'],
+  ['via-endpoint-url', {}, "the profile's endpoint_url (its services section has no sts entry)"],
 ];
 const withFake = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? fake.url : v]));
 
@@ -105,6 +114,9 @@ describe('the STS endpoint', () => {
   }
 
   test("SSO's portal too: the services section's sso entry", async () => {
+    // botocore's SSO provider makes its portal client in the sso_session's region (eu-west-1).
+    assert.equal(botocoreSts('sso-via-services', {}, 'sso', 'eu-west-1').replace(/\/$/, ''), fake.url, 'botocore');
+    assert.equal(configuredEndpoint(loadProfiles(awsPaths(sb.env)), 'sso-via-services', sb.env, 'sso'), fake.url, 'awsp');
     const from = fake.requests.length;
     const r = await awspAsync(sb, ['exports', 'sso-via-services', '--format', 'json', '--no-cache']);
     assert.equal(r.code, 0, dump(r));
@@ -127,6 +139,7 @@ describe('the STS endpoint', () => {
       ['via-services', { AWS_ENDPOINT_URL: NOWHERE }],
       ['services-nowhere', {}],
       ['services-nowhere', { AWS_ENDPOINT_URL_STS: fake.url, AWS_ENDPOINT_URL: NOWHERE }],
+      ['via-endpoint-url', {}],
       ['plain', {}],
     ];
     for (const [profile, env] of cases) {
