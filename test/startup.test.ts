@@ -111,10 +111,12 @@ describe("bash reads the switch and TAB at first use", () => {
   const bash = (script: string, env: Record<string, string> = {}) =>
     spawnSync('bash', ['--noprofile', '--norc', '-c', script], { env: { ...h.env, PATH: `${h.bin}:${h.env.PATH}`, ...env }, encoding: 'utf8', input: '', cwd: dir });
   const fns = "declare -F | { n=0; while read -r _ _ f; do [[ $f == *awsp* ]] && n=$((n + 1)); done; echo \"$1$n\"; }";
+  // The awsp functions defined, sorted, one `fn=NAME` line each.
+  const names = "declare -F | while read -r _ _ f; do [[ $f == *awsp* ]] && echo \"fn=$f\"; done | LC_ALL=C sort";
   install(root, h.env, '--bin-dir', h.bin);
 
   it('a new shell defines the prompt, the hook and stubs only; the first awsp reads the rest and the stubs go', () => {
-    const r = bash(`count() { ${fns}; }\n. '${file}'\ncount start=\ndeclare -F __awsp_switch || echo no-switch\nawsp dev && echo "P=$AWS_PROFILE"\ncount after=\ndeclare -F __awsp_load || echo no-loader`);
+    const r = bash(`count() { ${fns}; }\n. '${file}'\ncount start=\n${names}\ndeclare -F __awsp_switch || echo no-switch\nawsp dev && echo "P=$AWS_PROFILE"\ncount after=\ndeclare -F __awsp_load || echo no-loader`);
     assert.equal(r.status, 0, r.stderr);
     const start = Number(/^start=(\d+)$/m.exec(r.stdout)?.[1]);
     const afterUse = Number(/^after=(\d+)$/m.exec(r.stdout)?.[1]);
@@ -122,6 +124,10 @@ describe("bash reads the switch and TAB at first use", () => {
     assert.match(r.stdout, /^P=dev$/m, r.stdout);
     assert.match(r.stdout, /^no-loader$/m, r.stdout);
     assert.ok(start > 0 && afterUse > start + 10, `functions at start ${start}, after the first awsp ${afterUse}`);
+    // Exactly these, by name: the prompt, the folder hook, TAB's and awsp's stubs, and the loader.
+    const defined = r.stdout.split('\n').filter((l) => l.startsWith('fn=')).map((l) => l.slice(3));
+    assert.deepEqual(defined, ['__awsp_complete', '__awsp_folder_check', '__awsp_folder_hook', '__awsp_load', '__awsp_read', 'awsp', 'awsp_prompt'], r.stdout);
+    assert.equal(defined.length, start, 'the names are the functions counted at start');
     // awsp init prints both halves in one: everything at once, no loader.
     const i = bash(`eval "$(awsp init bash)"\ndeclare -F __awsp_switch __awsp_complete_kind >/dev/null && echo whole\ndeclare -F __awsp_load || echo no-loader`);
     assert.match(i.stdout, /^whole\nno-loader$/m, i.stdout + i.stderr);

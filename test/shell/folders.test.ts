@@ -7,7 +7,7 @@
 // started on a cd that crosses no file (strace).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -53,6 +53,9 @@ function folders(sb: Sandbox): { proj: string; out: string; gone: string; late: 
   mkdirSync(join(sb.dir, 'out'));
   return { proj, out: join(sb.dir, 'out'), gone: join(sb.dir, 'gone'), late: join(sb.dir, 'late'), data: join(sb.dir, 'data') };
 }
+
+/** The allow record of `file` under the data folder `data`: `%` then `/` encoded, as src/folders.ts recordPath does. */
+const record = (data: string, file: string) => join(data, 'awsp', 'allow', file.replace(/%/g, '%25').replace(/\//g, '%2F'));
 
 interface Step {
   id: string;
@@ -176,22 +179,35 @@ for (const shell of SHELLS) {
           is('leave', {});
           said('leave', '');
           is('nested', prod);
+          said('nested', '');
           is('line-break', prod);
+          said('line-break', '');
           is('inner-allow', { AWS_PROFILE: 'dev' });
+          // Entered before it is allowed: refused, then allowed (and obeyed at once).
+          const inner = join(f.proj, 'inner', '.awsprofile');
+          said('inner-allow', `awsp: ${inner} is not allowed; run: awsp allow\nawsp: allowed ${inner}: profile 'dev'\n`);
           is('back-to-outer', prod);
+          said('back-to-outer', '');
           is('inner-direct', { AWS_PROFILE: 'dev' });
+          said('inner-direct', '');
           // From inner/ straight out: what was before the first file, not prod.
           is('leave-from-inner', {});
+          said('leave-from-inner', '');
           is('before-profile', prod);
+          said('before-profile', '');
           is('restore-profile', { AWS_PROFILE: 'dev', AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'us-west-2', AWSP_REGION: 'us-west-2' });
+          said('restore-profile', '');
           is('before-hand-region', prod);
+          said('before-hand-region', '');
           is('restore-hand-region', { AWS_REGION: 'ap-south-1' });
+          said('restore-hand-region', '');
           // Switched by hand inside: leaving keeps the user's choice.
           is('hand-switch', { AWS_PROFILE: 'dev' });
           said('hand-switch', '');
           is('changed', {});
           said('changed', `awsp: ${pf} has changed since it was allowed; run: awsp allow\n`);
           is('changed-allowed', { AWS_PROFILE: 'prod' });
+          said('changed-allowed', `awsp: allowed ${pf}: profile 'prod'\n`);
           // Denied: no longer obeyed, so what it switched to goes.
           is('deny', {});
           said('deny', `awsp: denied ${pf}: the shell no longer obeys it\n`);
@@ -312,7 +328,7 @@ describe('without XDG_DATA_HOME, the records are in ~/.local/share/awsp/allow', 
       const f = folders(sb);
       try {
         assert.equal(awsp(sb, ['allow', f.proj]).code, 0);
-        assert.ok(existsSync(join(sb.home, '.local', 'share', 'awsp', 'allow', join(f.proj, '.awsprofile').replace(/\//g, '%2F'))));
+        assert.ok(existsSync(record(join(sb.home, '.local', 'share'), join(f.proj, '.awsprofile'))));
         const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
         const r = run(shell, sb, `${cd(shell, f.proj)}\n${show}`, { env: { AWSP_FOLDERS: '1' } });
         assert.equal(r.stdout, '<prod>\n', dump(r));
@@ -333,8 +349,8 @@ describe('what the hook says', () => {
         assert.equal(awsp(sb, ['allow', f.proj], { env: { XDG_DATA_HOME: data } }).code, 0);
         const odd = join(sb.dir, 'bidi \u202e x \x1b[31m');
         sb.write('bidi \u202e x \x1b[31m/.awsprofile', 'dev\n');
-        const mark = (i: number) => `${shell === 'fish' ? '' : '\\'}builtin printf '@@\\n' >&2`.repeat(i > 0 ? 1 : 0);
-        const r = run(shell, sb, [cd(shell, f.proj), 'awsp deny', mark(1), cd(shell, odd)].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+        const mark = `${shell === 'fish' ? '' : '\\'}builtin printf '@@\\n' >&2`;
+        const r = run(shell, sb, [cd(shell, f.proj), 'awsp deny', mark, cd(shell, odd)].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
         const [deny, odds] = r.stderr.split('@@\n');
         assert.equal(deny, `awsp: denied ${join(f.proj, '.awsprofile')}: the shell no longer obeys it\n`, dump(r));
         assert.equal(odds, `awsp: ${sb.dir}/bidi ? x ?[31m/.awsprofile is not allowed; run: awsp allow\n`, dump(r));
@@ -356,7 +372,7 @@ describe('a record the user does not own, or in a shared folder, is not trusted'
         const data = join(sb.dir, 'data');
         const dir = join(data, 'awsp', 'allow');
         assert.equal(awsp(sb, ['allow', f.proj], { env: { XDG_DATA_HOME: data } }).code, 0);
-        const rec = join(dir, join(f.proj, '.awsprofile').replace(/%/g, '%25').replace(/\//g, '%2F'));
+        const rec = record(data, join(f.proj, '.awsprofile'));
         const probe = () => {
           const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
           const r = run(shell, sb, `${cd(shell, f.out)}\n${cd(shell, f.proj)}\n${show}`, { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
@@ -422,7 +438,7 @@ describe('awsp allow and deny', () => {
       assert.match(ok.stderr, /AWSP_FOLDERS=1/, 'says that it is off');
       const dir = join(data, 'awsp', 'allow');
       assert.equal(statSync(dir).mode & 0o777, 0o700);
-      const rec = join(dir, join(sb.dir, 'corp', '.awsprofile').replace(/%/g, '%25').replace(/\//g, '%2F'));
+      const rec = record(data, join(sb.dir, 'corp', '.awsprofile'));
       assert.equal(readFileSync(rec, 'utf8'), 'me@corp\n');
       assert.equal(statSync(rec).mode & 0o777, 0o600);
       // Run as a program (stdout not the shell's), it prints no code.
@@ -528,17 +544,30 @@ describe("a folder's SSO profile warns when its session needs a login, as awsp N
       const sb = sandbox();
       try {
         sb.writeConfig('[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n[profile lab]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n');
+        // Files changed in the cache's own second keep it stale until the next (by design).
+        const old = new Date(Date.now() - 3_600_000);
+        for (const p of [sb.config, join(sb.home, '.aws')]) utimesSync(p, old, old);
         sb.write('lab/.awsprofile', 'lab\n');
         const data = join(sb.dir, 'data');
         assert.equal(awsp(sb, ['allow', join(sb.dir, 'lab')], { env: { XDG_DATA_HOME: data } }).code, 0);
+        const cache = join(sb.env.XDG_CACHE_HOME!, 'awsp');
+        rmSync(cache, { recursive: true, force: true });
+        // After the first entry, awsp is a stub that says so if Node is asked.
+        const stub = join(sb.write('stub/awsp', '#!/bin/sh\necho ASKED-NODE >&2\nexit 1\n', 0o755), '..');
+        const stubFirst = shell === 'fish' ? `set -gx PATH ${q(shell, stub)} $PATH` : `\\builtin export PATH=${q(shell, stub)}:"$PATH"`;
         const show = shell === 'fish' ? 'builtin printf "<%s>\\n" "$AWS_PROFILE"' : '\\builtin printf "<%s>\\n" "${AWS_PROFILE-}"';
         // In twice: first with no names cache (Node builds it), then from the cache alone.
-        const r = run(shell, sb, [cd(shell, join(sb.dir, 'lab')), show, cd(shell, sb.dir), cd(shell, join(sb.dir, 'lab')), show].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
+        const script = [cd(shell, join(sb.dir, 'lab')), show, stubFirst, cd(shell, sb.dir), cd(shell, join(sb.dir, 'lab')), show];
+        const r = run(shell, sb, script.join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
         assert.equal(r.stdout, '<lab>\n<lab>\n', dump(r));
+        assert.ok(readdirSync(cache).some((n) => n.startsWith('names-')), `the first entry built the names cache\n${dump(r)}`);
+        assert.doesNotMatch(r.stderr, /ASKED-NODE/, dump(r));
         const lines = r.stderr.trimEnd().split('\n');
         assert.equal(lines.length, 2, dump(r));
         assert.equal(lines[0], lines[1], dump(r));
         assert.match(lines[0]!, /^awsp: .*corp.*; run: awsp login --sso-session corp$/, dump(r));
+        const warn = "awsp: SSO session 'corp' has expired or is not signed in; run: awsp login --sso-session corp\n";
+        assert.equal(r.stderr, warn + warn, dump(r));
       } finally {
         sb.cleanup();
       }

@@ -83,17 +83,19 @@ test('the warning: only when a login is needed; a FIFO as the token is not read;
     const file = join(ssoCacheDir(sb.env), `${createHash('sha1').update('corp').digest('hex')}.json`);
     spawnSync('rm', ['-f', file]);
     assert.equal(spawnSync('mkfifo', [file]).status, 0);
-    const t = profileSso(set, 'dev')!;
-    assert.deepEqual(sessionState(ssoCacheDir(sb.env), t), { state: 'signed-out' });
     // The cache is trusted only when the files are older than its second.
     const old = new Date(Date.now() - 3_600_000);
     for (const p of [sb.config, join(sb.home, '.aws')]) utimesSync(p, old, old);
-    // awsp (status) and list, which read the same file, do not hang either.
+    // awsp (status) and list, which read the same file through sessionState, do not hang. They
+    // run first, as programs with a timeout: a blocking read would fail them here, where the
+    // in-process call below would hang the whole file.
     for (const args of [[], ['list']]) {
       const r = awsp(sb, args, { env: { AWS_PROFILE: 'dev' } });
       assert.equal(r.signal, null, dump(r));
       assert.equal(r.code, 0, dump(r));
     }
+    const t = profileSso(set, 'dev')!;
+    assert.deepEqual(sessionState(ssoCacheDir(sb.env), t), { state: 'signed-out' });
     // The cache now holds dev's token file and line: Node's reader gives names alone.
     assert.deepEqual(readCache(sb.env), ['dev', 'plain']);
   } finally {
