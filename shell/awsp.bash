@@ -86,8 +86,18 @@ awsp_prompt() {
 #                         first file was obeyed: `+VALUE`, or `-` for unset
 #   __awsp_folder_said    what it has said already, a line each (each warning once a shell)
 __awsp_folder_hook() {
-    \builtin local s=$?
+    \builtin local s=$? d
     if [[ ${AWSP_FOLDERS-} == 1 && ${PWD-} != "${__awsp_folder_pwd-}" ]]; then
+        # With no file obeyed and none from here up, nothing to do: the check (and the rest of
+        # the integration, read at first use) is not needed for it.
+        if [[ -z ${__awsp_folder_file-} && ${PWD-} == /* ]]; then
+            d=${PWD%/}
+            until [[ -f $d/.awsprofile || -z $d ]]; do d=${d%/*}; done
+            if [[ ! -f $d/.awsprofile ]]; then
+                __awsp_folder_pwd=$PWD
+                \builtin return "$s"
+            fi
+        fi
         __awsp_folder_check moved
     fi
     \builtin return "$s"

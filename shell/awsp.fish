@@ -206,7 +206,8 @@ function __awsp_switch
         set name $argv[2]
     end
     set -l sso
-    if test -n "$name"; and set sso (__awsp_known $name)
+    # (A tab is in no name of the cache, but in its SSO records: such a word goes to awsp.)
+    if test -n "$name"; and not string match -q -- '*'\t'*' $name; and set sso (__awsp_known $name)
         # An SSO profile: the switch happens all the same, after a warning if it needs a login.
         if test -n "$sso"
             set sso (string split -m 1 -- \t $sso)
@@ -350,7 +351,8 @@ end
 
 # Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
 # before. argv[1]: moved (the folder changed), or again (after awsp allow) or denied (after
-# awsp deny): looks even when it is the file obeyed already.
+# awsp deny) with argv[2] the file named: then it looks again at the file obeyed already when it
+# is that one (allowing or denying another file leaves a hand switch alone).
 function __awsp_folder_check
     # Off means off, also right after awsp allow.
     test "$AWSP_FOLDERS" = 1; or return 0
@@ -390,7 +392,7 @@ function __awsp_folder_check
         test -z "$__awsp_folder_file"; or __awsp_folder_leave
         return 0
     end
-    test "$f" != "$__awsp_folder_file"; or builtin contains -- "$argv[1]" again denied; or return 0
+    test "$f" != "$__awsp_folder_file"; or begin; test "$argv[1]" != moved; and test "$argv[2]" = "$f"; end; or return 0
     # Unsplit command substitutions from here: a path may hold a line break.
     set -l IFS ''
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).

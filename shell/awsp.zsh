@@ -217,7 +217,8 @@ __awsp_switch() {
     elif (( $# == 2 )) && [[ $1 == use && $2 != -* ]]; then
         name="$2"
     fi
-    if [[ -n $name ]]; then
+    # (A tab is in no name of the cache, but in its SSO records: such a word goes to awsp.)
+    if [[ -n $name && $name != *$'\t'* ]]; then
         \builtin local -a __awsp_lines
         \builtin local sso tab=$'\t'
         \builtin integer i
@@ -371,7 +372,8 @@ __awsp_folder_hook() {
 
 # Looks for the nearest .awsprofile and obeys it if it may; with none, gives back what was
 # before. $1: moved (the folder changed), or again (after awsp allow) or denied (after awsp
-# deny): looks even when it is the file obeyed already.
+# deny) with $2 the file named: then it looks again at the file obeyed already when it is that
+# one (allowing or denying another file leaves a hand switch alone).
 __awsp_folder_check() {
     \builtin emulate -L zsh
     \builtin local d f='' c='' r='' rec name region='' sso tab=$'\t' re='^(.+)@([a-z]+(-[a-z]+)+-[0-9]+)$'
@@ -395,7 +397,7 @@ __awsp_folder_check() {
         [[ -z ${__awsp_folder_file-} ]] || __awsp_folder_leave
         \builtin return 0
     fi
-    [[ $f != "${__awsp_folder_file-}" || ${1-} == again || ${1-} == denied ]] || \builtin return 0
+    [[ $f != "${__awsp_folder_file-}" || ( ${1-} != moved && ${2-} == "$f" ) ]] || \builtin return 0
     # The record, where awsp allow keeps it, trusted as the names cache is (__awsp_where).
     if [[ ${XDG_DATA_HOME-} == /* ]]; then
         d=$XDG_DATA_HOME/awsp/allow

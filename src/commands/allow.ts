@@ -55,8 +55,8 @@ function records(env: Env): string {
 }
 
 /** The shell function evaluates stdout: a call that makes it look at its folder again. */
-function recheck(env: Env, how: 'again' | 'denied'): void {
-  if (env.AWSP_SHELL !== undefined && !stdoutIsTerminal()) out(currentShell(env).call('__awsp_folder_check', [how]) + '\n');
+function recheck(env: Env, how: 'again' | 'denied', file: string): void {
+  if (env.AWSP_SHELL !== undefined && !stdoutIsTerminal()) out(currentShell(env).call('__awsp_folder_check', [how, file]) + '\n');
 }
 
 const offNote = (env: Env): string => (env.AWSP_FOLDERS === '1' ? '' : ' (the shell obeys it once AWSP_FOLDERS=1 is in its environment)');
@@ -90,7 +90,7 @@ export function allowCommand(a: Parsed, env: Env): Promise<number> {
     throw e instanceof WriteFailed ? new UserError(`cannot write ${record}: ${e.message}`) : e;
   }
   warn(`allowed ${file}: profile ${show(wanted.name)}${wanted.region ? ` with region ${show(wanted.region)}` : ''}${offNote(env)}`);
-  recheck(env, 'again');
+  recheck(env, 'again', file);
   return Promise.resolve(0);
 }
 
@@ -108,6 +108,6 @@ export function denyCommand(a: Parsed, env: Env): Promise<number> {
     }
     warn(`denied ${file}: the shell no longer obeys it`);
   }
-  recheck(env, 'denied');
+  recheck(env, 'denied', file);
   return Promise.resolve(0);
 }

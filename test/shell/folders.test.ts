@@ -574,3 +574,54 @@ describe("a folder's SSO profile warns when its session needs a login, as awsp N
     });
   }
 });
+
+describe('awsp allow or deny of another file leaves a hand switch alone', () => {
+  for (const shell of SHELLS) {
+    it(shell, () => {
+      const sb = sandbox();
+      try {
+        const f = folders(sb);
+        const env = { XDG_DATA_HOME: f.data, AWSP_FOLDERS: '1' };
+        for (const dir of [f.proj, f.late]) assert.equal(awsp(sb, ['allow', dir], { env }).code, 0);
+        const show = shell === 'fish' ? 'builtin printf "%s=%s\\n"' : '\\builtin printf "%s=%s\\n"';
+        const script = [
+          cd(shell, f.proj),
+          `${show} entered "$AWS_PROFILE"`,
+          'awsp dev',
+          `awsp allow ${q(shell, f.late)}`,
+          `${show} other-allowed "$AWS_PROFILE"`,
+          `awsp deny ${q(shell, f.gone)}`,
+          `${show} other-denied "$AWS_PROFILE"`,
+          // This folder's own file, allowed again: obeyed again.
+          'awsp allow',
+          `${show} own-allowed "$AWS_PROFILE"`,
+        ].join('\n');
+        const r = run(shell, sb, script, { env });
+        assert.deepEqual(r.stdout.trim().split('\n'), ['entered=prod', 'other-allowed=dev', 'other-denied=dev', 'own-allowed=prod'], dump(r));
+      } finally {
+        sb.cleanup();
+      }
+    });
+  }
+});
+
+it('bash: with AWSP_FOLDERS=1 and no .awsprofile from here up, the hook reads nothing more than the start-up file', () => {
+  const sb = sandbox();
+  try {
+    const f = folders(sb);
+    const env = { XDG_DATA_HOME: f.data, AWSP_FOLDERS: '1' };
+    assert.equal(awsp(sb, ['allow', f.proj], { env }).code, 0);
+    const script = [
+      cd('bash', f.out),
+      '\\builtin declare -F __awsp_switch >/dev/null && echo read-early || echo not-read',
+      cd('bash', f.proj),
+      'echo "P=$AWS_PROFILE"',
+      '\\builtin declare -F __awsp_switch >/dev/null && echo read || echo not-read',
+    ].join('\n');
+    const r = run('bash', sb, script, { env });
+    assert.deepEqual(r.stdout.trim().split('\n'), ['not-read', 'P=prod', 'read'], dump(r));
+    assert.equal(r.stderr, '', dump(r));
+  } finally {
+    sb.cleanup();
+  }
+});

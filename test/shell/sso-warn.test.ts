@@ -224,3 +224,22 @@ test('the cache holds the token file and the line for SSO profiles only; awsp li
     sb.cleanup();
   }
 });
+
+test('a cache record line is no profile name: awsp with it as the name switches to nothing', async () => {
+  const sb = sandbox();
+  try {
+    files(sb);
+    const list = await runAsync('bash', sb, 'awsp list', { load: false });
+    assert.equal(list.code, 0, dump(list));
+    const record = readFileSync(namesCachePath(sb), 'utf8').split('\n').find((l) => l.startsWith('\t'))!;
+    assert.ok(record, 'the cache holds records');
+    for (const shell of SHELLS) {
+      const state = shell === 'fish' ? 'set -q AWS_PROFILE; and echo "P=$AWS_PROFILE"; or echo P-unset' : 'echo "P=${AWS_PROFILE-unset}"';
+      const r = await runAsync(shell, sb, `awsp ${q(shell, record)}; echo "rc=${shell === 'fish' ? '$status' : '$?'}"\n${state}`);
+      assert.match(r.stdout, /^rc=1\nP(=unset|-unset)\n$/, `${shell}: ${dump(r)}`);
+      assert.match(r.stderr, /^awsp: /, `${shell}: awsp's own refusal: ${dump(r)}`);
+    }
+  } finally {
+    sb.cleanup();
+  }
+});
