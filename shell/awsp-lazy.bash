@@ -367,15 +367,8 @@ __awsp_folder_leave() {
 __awsp_folder_say() {
     [[ $'\n'${__awsp_folder_said-}$'\n' != *$'\n'"$1$2"$'\n'* ]] || \builtin return 0
     __awsp_folder_said+=$'\n'$1$2
-    \builtin local p="${2//[[:cntrl:]]/?}" c
-    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
-    # the line, as in awsp_prompt.
-    if [[ $p == *$'\xe2'* ]]; then
-        for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
-            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
-            p=${p//"$c"/?}
-        done
-    fi
+    \builtin local p
+    __awsp_safe p "$2"
     \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 

@@ -13,12 +13,28 @@
 # both run at every prompt. The rest (`awsp` itself, the folder check, TAB completion) is in
 # awsp-lazy.bash beside it, read at first use.
 
-\builtin unset -f awsp awsp_prompt __awsp_lazy __awsp_load __awsp_read __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
+\builtin unset -f awsp awsp_prompt __awsp_safe __awsp_lazy __awsp_load __awsp_read __awsp_awk __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help \
     __awsp_complete __awsp_offer __awsp_complete_kind __awsp_complete_after __awsp_complete_profiles \
     __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
     __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say
 # An alias named awsp would be expanded in the definition below and would shadow the function.
 \builtin unalias awsp 2>/dev/null || \builtin true
+
+# Sets the variable named $1 to $2 with what a terminal would act on shown as `?`, as src/text.ts
+# escapes it: C0, DEL and C1 controls, and the bidi and line-separator marks (U+061C,
+# U+200E-U+200F, U+2028-U+202E, U+2066-U+2069, which would reorder the line). As bytes too, so
+# the same in any locale (C1 in UTF-8 is \xc2 then \x80-\x9f).
+__awsp_safe() {
+    \builtin local __awsp_t="${2//[[:cntrl:]]/?}" __awsp_c
+    __awsp_t=${__awsp_t//$'\xc2'[$'\x80'-$'\x9f']/?}
+    if [[ $__awsp_t == *$'\xe2'* || $__awsp_t == *$'\xd8\x9c'* ]]; then
+        for __awsp_c in $'\xd8\x9c' $'\xe2\x80\x8e' $'\xe2\x80\x8f' $'\xe2\x80\xa8' $'\xe2\x80\xa9' $'\xe2\x80\xaa' \
+            $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+            __awsp_t=${__awsp_t//"$__awsp_c"/?}
+        done
+    fi
+    \builtin printf -v "$1" '%s' "$__awsp_t"
+}
 
 # For a prompt: the profile in use and its region, `profile[@region]`, without a fork. Keys in
 # the environment win over AWS_PROFILE, so then it names whose keys they are: `prod (keys)`
@@ -28,7 +44,7 @@
 #   awsp_prompt [-v VAR] [FORMAT]   FORMAT: a printf format with one %s (default %s);
 #                                   -v VAR: into VAR instead (PROMPT_COMMAND, no subshell)
 awsp_prompt() {
-    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t __awsp_c
+    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t
     \builtin local __awsp_r="${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
     if [[ ${1-} == -v ]]; then
         __awsp_v=${2-}
@@ -53,15 +69,7 @@ awsp_prompt() {
     fi
     if [[ -n $__awsp_p ]]; then
         __awsp_p+="${__awsp_r:+@$__awsp_r}${__awsp_n:+ ($__awsp_n)}"
-        # Control characters, and bidirectional controls (U+202A-U+202E, U+2066-U+2069, which
-        # would reorder the prompt), shown as `?`.
-        __awsp_p=${__awsp_p//[[:cntrl:]]/?}
-        if [[ $__awsp_p == *$'\xe2'* ]]; then
-            for __awsp_c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
-                $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
-                __awsp_p=${__awsp_p//"$__awsp_c"/?}
-            done
-        fi
+        __awsp_safe __awsp_p "$__awsp_p"
         # shellcheck disable=SC2059 # the format is the caller's
         if [[ -n $__awsp_v ]]; then
             \builtin printf -v "$__awsp_v" "${1:-%s}" "$__awsp_p"

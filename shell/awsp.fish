@@ -8,7 +8,7 @@
 
 # Builtins a user's function could shadow are called through `builtin`; functions that read
 # a command substitution set IFS locally (an empty IFS stops fish from splitting its lines).
-builtin functions -e awsp awsp_prompt __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
+builtin functions -e awsp awsp_prompt __awsp_safe __awsp_cache __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_names __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset \
     __awsp_complete __awsp_complete_kind __awsp_offer __awsp_expired __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
     __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say
 builtin complete -e -c awsp
@@ -271,6 +271,12 @@ function __awsp_eval
     builtin printf '%s\n' $code | builtin source
 end
 
+# argv[1] with what a terminal would act on shown as `?`, as src/text.ts escapes it: C0, DEL
+# and C1 controls, and the bidi and line-separator marks (which would reorder the line).
+function __awsp_safe
+    string replace -ra -- '[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{2028}-\x{202e}\x{2066}-\x{2069}]' '?' $argv[1]
+end
+
 # For a prompt (fish_prompt, fish_right_prompt): the profile in use and its region,
 # `profile[@region]`, without a fork. Keys in the environment win over AWS_PROFILE, so then it
 # names whose keys they are: `prod (keys)` for keys from `awsp exports prod`, with `, not dev`
@@ -302,7 +308,7 @@ function awsp_prompt --description 'The AWS profile in use, for a prompt'
     set -l text $who
     test -n "$region"; and set text "$text@$region"
     set -q note[1]; and set text "$text ("(string join ', ' -- $note)")"
-    set text (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' $text)
+    set text (__awsp_safe $text)
     set -l format %s
     set -q argv[1]; and set format $argv[1]
     builtin printf $format $text
@@ -486,8 +492,7 @@ end
 function __awsp_folder_say
     builtin contains -- "$argv[1]$argv[2]" $__awsp_folder_said; and return 0
     set -g -a __awsp_folder_said "$argv[1]$argv[2]"
-    # Controls, and bidirectional controls (which would reorder the line), as in awsp_prompt.
-    builtin printf 'awsp: %s %s\n' (string replace -ra -- '[\x00-\x1f\x7f\x{202a}-\x{202e}\x{2066}-\x{2069}]' '?' "$argv[2]") "$argv[3]" >&2
+    builtin printf 'awsp: %s %s\n' (__awsp_safe "$argv[2]") "$argv[3]" >&2
 end
 
 # TAB completion is in awsp-lazy.fish beside this file, read at the first TAB: a new shell

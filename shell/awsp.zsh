@@ -13,7 +13,7 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp awsp_prompt __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
+\builtin unfunction awsp awsp_prompt __awsp_safe __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
     __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
     __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
@@ -300,6 +300,22 @@ __awsp_eval() {
     \builtin eval "$code"
 }
 
+# Sets the variable named $1 to $2 with what a terminal would act on shown as `?`, as src/text.ts
+# escapes it: C0, DEL and C1 controls, and the bidi and line-separator marks (U+061C,
+# U+200E-U+200F, U+2028-U+202E, U+2066-U+2069, which would reorder the line). As bytes, so the
+# same in any locale (C1 in UTF-8 is \xc2 then \x80-\x9f).
+__awsp_safe() {
+    \builtin emulate -L zsh
+    \builtin setopt no_multibyte
+    \builtin local t="${2//[[:cntrl:]]/?}" c
+    t=${t//$'\xc2'[$'\x80'-$'\x9f']/?}
+    for c in $'\xd8\x9c' $'\xe2\x80\x8e' $'\xe2\x80\x8f' $'\xe2\x80\xa8' $'\xe2\x80\xa9' $'\xe2\x80\xaa' \
+        $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
+        t=${t//$c/?}
+    done
+    \builtin printf -v "$1" '%s' "$t"
+}
+
 # For a prompt: the profile in use and its region, `profile[@region]`, without a fork. Keys in
 # the environment win over AWS_PROFILE, so then it names whose keys they are: `prod (keys)`
 # for keys from `awsp exports prod`, with `, not dev` when AWS_PROFILE says otherwise and
@@ -310,7 +326,7 @@ __awsp_eval() {
 #                                   -v VAR: into VAR instead (precmd, no subshell)
 awsp_prompt() {
     \builtin emulate -L zsh
-    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t='' __awsp_c
+    \builtin local __awsp_v='' __awsp_p='' __awsp_n='' __awsp_t=''
     \builtin local __awsp_r="${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
     if [[ ${1-} == -v ]]; then
         __awsp_v=${2-}
@@ -335,13 +351,8 @@ awsp_prompt() {
     fi
     if [[ -n $__awsp_p ]]; then
         __awsp_p+="${__awsp_r:+@$__awsp_r}${__awsp_n:+ ($__awsp_n)}"
-        __awsp_p=${${__awsp_p//[[:cntrl:]]/?}//\%/%%}
-        # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) would reorder the prompt.
-        # (As bytes: they match in any locale.)
-        for __awsp_c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
-            $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
-            __awsp_p=${__awsp_p//$__awsp_c/?}
-        done
+        __awsp_safe __awsp_p "$__awsp_p"
+        __awsp_p=${__awsp_p//\%/%%}
         # shellcheck disable=SC2059 # the format is the caller's
         if [[ -n $__awsp_v ]]; then
             \builtin printf -v "$__awsp_v" "${1:-%s}" "$__awsp_p"
@@ -481,13 +492,8 @@ __awsp_folder_say() {
     \builtin emulate -L zsh
     [[ ${__awsp_folder_said[(Ie)$1$2]:-0} == 0 ]] || \builtin return 0
     __awsp_folder_said+=("$1$2")
-    \builtin local p="${2//[[:cntrl:]]/?}" c
-    # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) in a folder's name would reorder
-    # the line, as in awsp_prompt. (As bytes: they match in any locale.)
-    for c in $'\xe2\x80\xaa' $'\xe2\x80\xab' $'\xe2\x80\xac' $'\xe2\x80\xad' $'\xe2\x80\xae' \
-        $'\xe2\x81\xa6' $'\xe2\x81\xa7' $'\xe2\x81\xa8' $'\xe2\x81\xa9'; do
-        p=${p//$c/?}
-    done
+    \builtin local p
+    __awsp_safe p "$2"
     \builtin printf 'awsp: %s %s\n' "$p" "$3" >&2
 }
 

@@ -347,13 +347,13 @@ describe('what the hook says', () => {
       try {
         const data = join(sb.dir, 'data');
         assert.equal(awsp(sb, ['allow', f.proj], { env: { XDG_DATA_HOME: data } }).code, 0);
-        const odd = join(sb.dir, 'bidi \u202e x \x1b[31m');
-        sb.write('bidi \u202e x \x1b[31m/.awsprofile', 'dev\n');
+        const odd = join(sb.dir, 'bidi \u202e x \x1b[31m \u009b\u200f\u2028');
+        sb.write('bidi \u202e x \x1b[31m \u009b\u200f\u2028/.awsprofile', 'dev\n');
         const mark = `${shell === 'fish' ? '' : '\\'}builtin printf '@@\\n' >&2`;
         const r = run(shell, sb, [cd(shell, f.proj), 'awsp deny', mark, cd(shell, odd)].join('\n'), { env: { XDG_DATA_HOME: data, AWSP_FOLDERS: '1' } });
         const [deny, odds] = r.stderr.split('@@\n');
         assert.equal(deny, `awsp: denied ${join(f.proj, '.awsprofile')}: the shell no longer obeys it\n`, dump(r));
-        assert.equal(odds, `awsp: ${sb.dir}/bidi ? x ?[31m/.awsprofile is not allowed; run: awsp allow\n`, dump(r));
+        assert.equal(odds, `awsp: ${sb.dir}/bidi ? x ?[31m ???/.awsprofile is not allowed; run: awsp allow\n`, dump(r));
       } finally {
         sb.cleanup();
       }

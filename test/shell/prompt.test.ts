@@ -45,6 +45,8 @@ const CASES: Array<[name: string, env: Record<string, string>, want: string]> = 
   ['stale mark: the keys changed since awsp exported', { AWS_ACCESS_KEY_ID: 'AKIAHAND', AWSP_KEYS: 'ASIA1', AWSP_KEYS_PROFILE: 'prod' }, 'keys'],
   ['control characters', { AWS_PROFILE: 'a\x1b[31mb\x07' }, 'a?[31mb?'],
   ['bidirectional controls', { AWS_PROFILE: 'ab\u202ecd\u2066e' }, 'ab?cd?e'],
+  // As src/text.ts escapes: C1 (CSI), the other bidi marks and the line separators; é stays.
+  ['C1 controls, bidi marks and line separators', { AWS_PROFILE: 'a\u009b31mb\u200fc\u061cd\u2028e\u00e9' }, 'a?31mb?c?d?e\u00e9'],
 ];
 
 /** One script printing the prompt for every case, each between markers. */
@@ -70,6 +72,13 @@ describe('awsp_prompt', () => {
         shown(r.stdout).map((got, i) => [CASES[i]![0], got]),
         CASES.map(([name], i) => [name, want[i]]),
       );
+    });
+
+    it(`${shell}: the same in a locale without UTF-8 (LC_ALL=C)`, () => {
+      const r = run(shell, sb, script(shell, () => 'awsp_prompt'), { strict: true, env: { LC_ALL: 'C' } });
+      assert.equal(r.code, 0, dump(r));
+      const want = CASES.map(([, , w]) => (shell === 'zsh' ? w.replace(/%/g, '%%') : w));
+      assert.deepEqual(shown(r.stdout), want, dump(r));
     });
 
     it(`${shell}: takes a format, printed only when there is something to show`, () => {
