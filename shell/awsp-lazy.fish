@@ -42,7 +42,7 @@ function __awsp_complete
     for w in $ws[$i..-1]
         if test $dd -ge 0
             set -a rest $w
-            set dd (math $dd + 1)
+            set dd (builtin math $dd + 1)
         else if set -q pending[1]
             set pending
         else if test $plain = 0; and test "$w" = --
@@ -58,7 +58,7 @@ function __awsp_complete
                 set pending (__awsp_option $cmd $w)
             end
         else
-            set pos (math $pos + 1)
+            set pos (builtin math $pos + 1)
         end
     end
     if test $dd -ge 0
@@ -86,7 +86,7 @@ function __awsp_complete_kind
     set -l IFS \n
     set -l pre $argv[2]
     set -l full (builtin commandline -ct 2>/dev/null)
-    set -l token (string sub -s (math (string length -- "$pre") + 1) -- "$full")
+    set -l token (string sub -s (builtin math (string length -- "$pre") + 1) -- "$full")
     set -l values
     switch $argv[1]
         case profile

@@ -324,18 +324,18 @@ function __awsp_expired
     set -l up (string split -f1 -- ' ' </proc/uptime 2>/dev/null)
     set -l boot (string match -r -g -- '^btime (\d+)' </proc/stat 2>/dev/null)
     if set -q up[1]; and set -q boot[1]
-        set now (math --scale 0 "floor($up) + $boot")
+        set now (builtin math --scale 0 "floor($up) + $boot")
     else
         set now (command date -u +%s)
     end
     # Days since 1970-01-01 of the civil date (the usual era arithmetic, March-based years).
     set -l y $t[1]
-    test $t[2] -le 2; and set y (math $y - 1)
-    set -l era (math --scale 0 "floor($y / 400)")
-    set -l yoe (math "$y - $era * 400")
-    set -l doy (math --scale 0 "floor((153 * (($t[2] + 9) % 12) + 2) / 5) + $t[3] - 1")
-    set -l doe (math --scale 0 "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
-    set -l at (math --scale 0 "($era * 146097 + $doe - 719468) * 86400 + $t[4] * 3600 + $t[5] * 60 + $t[6]")
+    test $t[2] -le 2; and set y (builtin math $y - 1)
+    set -l era (builtin math --scale 0 "floor($y / 400)")
+    set -l yoe (builtin math "$y - $era * 400")
+    set -l doy (builtin math --scale 0 "floor((153 * (($t[2] + 9) % 12) + 2) / 5) + $t[3] - 1")
+    set -l doe (builtin math --scale 0 "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
+    set -l at (builtin math --scale 0 "($era * 146097 + $doe - 719468) * 86400 + $t[4] * 3600 + $t[5] * 60 + $t[6]")
     test $now -ge $at
 end
 
@@ -472,7 +472,7 @@ function __awsp_folder_leave
         __awsp_clear unset
         set -l i 0
         for v in AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWSP_REGION
-            set i (math $i + 1)
+            set i (builtin math $i + 1)
             set -l b -
             set -q __awsp_folder_before[$i]; and set b $__awsp_folder_before[$i]
             if string match -q -- '+*' "$b"

@@ -204,7 +204,7 @@ export function prelude(shell: ShellName, mode: Mode): string {
       // fish has no strict mode; the hostile part is functions shadowing builtins and an empty IFS,
       // which stops command substitutions from splitting lines.
       if (mode === 'strict') return 'set -g IFS ""\n';
-      return 'set -g IFS ""\n' + ['printf', 'count', 'contains', 'commandline', 'complete', 'functions', 'echo', 'env', 'cat', 'grep', 'awk', 'tail', 'path', 'type', 'abbr', 'node', 'awsp']
+      return 'set -g IFS ""\n' + ['printf', 'count', 'contains', 'math', 'commandline', 'complete', 'functions', 'echo', 'env', 'cat', 'grep', 'awk', 'tail', 'path', 'type', 'abbr', 'node', 'awsp']
         .map((f) => `function ${f}; builtin echo "HIJACKED ${f}" >&2; return 99; end\n`).join('');
     }
   }
