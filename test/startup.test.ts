@@ -126,7 +126,7 @@ describe("bash reads the switch and TAB at first use", () => {
     assert.ok(start > 0 && afterUse > start + 10, `functions at start ${start}, after the first awsp ${afterUse}`);
     // Exactly these, by name: the prompt, the folder hook, TAB's and awsp's stubs, and the loader.
     const defined = r.stdout.split('\n').filter((l) => l.startsWith('fn=')).map((l) => l.slice(3));
-    assert.deepEqual(defined, ['__awsp_complete', '__awsp_folder_check', '__awsp_folder_hook', '__awsp_load', '__awsp_read', 'awsp', 'awsp_prompt'], r.stdout);
+    assert.deepEqual(defined, ['__awsp_complete', '__awsp_folder_check', '__awsp_folder_hook', '__awsp_load', '__awsp_read', '__awsp_safe', 'awsp', 'awsp_prompt'], r.stdout);
     assert.equal(defined.length, start, 'the names are the functions counted at start');
     // awsp init prints both halves in one: everything at once, no loader.
     const i = bash(`eval "$(awsp init bash)"\ndeclare -F __awsp_switch __awsp_complete_kind >/dev/null && echo whole\ndeclare -F __awsp_load || echo no-loader`);
