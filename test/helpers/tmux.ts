@@ -17,6 +17,7 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 
 export class Tmux {
   private readonly socket: string;
+  private marks = 0;
 
   constructor(
     readonly shell: ShellName,
@@ -76,12 +77,30 @@ export class Tmux {
     return this.tmux(['display-message', '-p', format]).trim();
   }
 
-  /** Ends whatever runs in the pane (Ctrl-C) and waits for the shell's own screen again. */
+  /**
+   * Types a line and Enter, and waits until the shell has run it: a mark it prints afterwards
+   * is on the screen. Typed ahead, a line can be lost (a Ctrl-C the shell handles late clears
+   * it); then it is typed again, as a person would.
+   */
+  done(text: string): void {
+    for (let attempt = 1; ; attempt++) {
+      const mark = `done${++this.marks}`;
+      this.line(`${text}; builtin printf '@@%s@@\\n' ${mark}`);
+      try {
+        this.waitFor((s) => s.includes(`@@${mark}@@`), `the shell to run ${JSON.stringify(text)}`, 3_000);
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
+  }
+
+  /** Ends whatever runs in the pane (Ctrl-C) and waits for the shell's own screen, cleared, again. */
   settle(): void {
     this.keys('C-c');
     const end = Date.now() + 10_000;
     while (this.pane('#{alternate_on}') !== '0' && Date.now() < end) sleep(40);
-    sleep(100);
+    this.done('clear');
   }
 
   resize(cols: number, rows: number): void {

@@ -114,7 +114,7 @@ for (const shell of SHELLS) {
       t.line('clear');
       t.line(pickLine(shell, args));
     };
-    const set = (name: string, value: string) => t.line(shell === 'fish' ? `set -gx ${name} ${value}` : `export ${name}=${value}`);
+    const set = (name: string, value: string) => t.done(shell === 'fish' ? `set -gx ${name} ${value}` : `export ${name}=${value}`);
 
     test('typing filters, arrows and Ctrl-N/Ctrl-P move, Enter switches as awsp NAME does', () => {
       set('AWS_ACCESS_KEY_ID', 'AKIAHANDSET');
