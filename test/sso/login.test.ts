@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NOWHERE } from '../helpers/aws-files.js';
 import { type FakeIdc, type FakeIdcOptions, startFakeIdc, testBrowser } from '../helpers/fakeidc.js';
 import { registrationKey } from '../../src/sso/tokens.js';
-import { AWSP_BIN, dump, type Result, type Sandbox, sandbox, SHELLS } from '../helpers/sandbox.js';
+import { AWSP_BIN, dump, q, type Result, type Sandbox, sandbox, SHELLS, type ShellName } from '../helpers/sandbox.js';
 import { awspAsync, runAsync, spawnAsync } from '../helpers/spawn.js';
 
 const CONFIG = `[sso-session corp]
@@ -98,6 +98,26 @@ async function botocore(e: Env, profile: string): Promise<Result> {
     ['-c', 'import boto3, sys\nc = boto3.Session(profile_name=sys.argv[1]).get_credentials().get_frozen_credentials()\nprint(c.access_key)', profile],
     { cwd: e.sb.dir, env: { ...e.sb.env, AWS_SDK_LOAD_CONFIG: '1' }, timeout: 60_000 },
   );
+}
+
+/**
+ * `awsp dev` in SHELL through the names cache alone (awsp on PATH replaced by a stub that fails
+ * loudly, so Node cannot judge the token instead): what it printed on stderr, and AWS_PROFILE.
+ */
+async function shellSwitch(e: Env, shell: ShellName): Promise<{ stderr: string; profile: string }> {
+  // A config changed in the cache's own second keeps the cache stale: both made older first.
+  const old = new Date(Date.now() - 3_600_000);
+  for (const p of [e.sb.config, e.sb.credentials, join(e.sb.home, '.aws')]) if (existsSync(p)) utimesSync(p, old, old);
+  assert.equal((await e.run(['list'])).code, 0);
+  e.sb.write('stub/awsp', '#!/bin/sh\necho ASKED-NODE >&2\nexit 1\n', 0o755);
+  const stub = q(shell, join(e.sb.dir, 'stub'));
+  const script =
+    shell === 'fish'
+      ? `set -gx PATH ${stub} $PATH; awsp dev; builtin printf 'P=%s\\n' "$AWS_PROFILE"`
+      : `PATH=${stub}:"$PATH"; awsp dev; \\builtin printf 'P=%s\\n' "\${AWS_PROFILE-}"`;
+  const r = await runAsync(shell, e.sb, script);
+  assert.equal(r.code, 0, dump(r));
+  return { stderr: r.stderr, profile: /^P=(.*)$/m.exec(r.stdout)?.[1] ?? '' };
 }
 
 /** Nothing secret from the cache files in the output. */
@@ -275,6 +295,16 @@ describe('tokens expire: botocore and the JS SDK renew what awsp wrote', () => {
       // What the CLI wrote back, awsp reads.
       assert.notEqual(readJson(file).accessToken, first.accessToken);
       assert.match((await e.run(['status'])).stdout, /sso-session 'corp': signed in until/);
+      // And the shells, which judge the token at a switch with builtins: the CLI's file as it
+      // wrote it reads as signed in; with its two times moved into the past (nothing else
+      // changed), as a session that needs a login.
+      const cliText = readFileSync(file, 'utf8');
+      for (const shell of SHELLS) assert.deepEqual(await shellSwitch(e, shell), { stderr: '', profile: 'dev' }, `${shell}, the CLI's file:\n${cliText}`);
+      const past = cliText.replace(/("(?:expiresAt|registrationExpiresAt)"\s*:\s*")[^"]*"/g, '$12001-01-01T00:00:00Z"');
+      assert.equal(past.match(/2001-01-01/g)?.length, 2, cliText);
+      writeFileSync(file, past);
+      const warning = "awsp: SSO session 'corp' has expired or is not signed in; run: awsp login --sso-session corp\n";
+      for (const shell of SHELLS) assert.deepEqual(await shellSwitch(e, shell), { stderr: warning, profile: 'dev' }, `${shell}, expired:\n${past}`);
     } finally {
       await e.close();
     }
