@@ -2,12 +2,17 @@ import { closestNames, type Profile, type ProfileSet } from '../config/profiles.
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 
+/** The profiles by name: built once by a caller that walks many chains. */
+export const profilesByName = (set: ProfileSet): Map<string, Profile> => new Map(set.profiles.map((p) => [p.name, p]));
+
+/** Whether the profile itself signs in through IAM Identity Center (a session, or a legacy start URL). */
+export const signsIn = (p: Profile): boolean => p.options.has('sso_session') || p.options.has('sso_start_url');
+
 /**
  * The profile and its source_profile links (stops at a cycle or a missing name). Which source
  * actually gives the credentials is the plan's business (plan.ts); this is for showing state.
  */
-export function profileChain(set: ProfileSet, name: string): Profile[] {
-  const byName = new Map(set.profiles.map((p) => [p.name, p]));
+export function profileChain(set: ProfileSet, name: string, byName: ReadonlyMap<string, Profile> = profilesByName(set)): Profile[] {
   const chain: Profile[] = [];
   let p = byName.get(name);
   while (p && !chain.includes(p)) {

@@ -2,6 +2,7 @@
 // loosely and the profile chain from the plan fills in what the SDK does not say (which profile,
 // which role). Mistakes in the files are found before any call, by the plan (plan.ts).
 import type { Profile } from '../config/profiles.js';
+import { signsIn } from './chain.js';
 import { show } from '../context.js';
 import { UserError } from '../errors.js';
 import { posixQuote } from '../shells/posix.js';
@@ -32,7 +33,7 @@ const NETWORK = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUN
 const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : posixQuote(s));
 
 export function ssoLoginArgs(chain: Profile[], profile: string): string[] {
-  const sso = chain.find((p) => p.options.has('sso_session') || p.options.has('sso_start_url'));
+  const sso = chain.find(signsIn);
   const session = sso?.options.get('sso_session');
   const name = sso?.name ?? profile;
   return session !== undefined ? ['login', '--sso-session', session] : name.startsWith('-') ? ['login', '--', name] : ['login', name];
@@ -73,7 +74,7 @@ export function explain(e: unknown, ctx: ErrorContext): UserError {
     return new UserError(`access denied while resolving ${p}: ${oneLine(message)}`);
   }
 
-  const ssoProfile = ctx.chain.find((q) => q.options.has('sso_session') || q.options.has('sso_start_url'));
+  const ssoProfile = ctx.chain.find(signsIn);
   if (ssoProfile && (/SSO|sso|[Tt]oken/.test(message) || name === 'UnauthorizedException' || name === 'TokenProviderError')) {
     const args = ssoLoginArgs(ctx.chain, ctx.profile);
     return new SsoLoginNeeded(

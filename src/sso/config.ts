@@ -4,7 +4,7 @@
 import type { IniFile } from '../config/ini.js';
 import { closestNames, type Profile, type ProfileSet } from '../config/profiles.js';
 import { shlexSplit } from '../config/shlex.js';
-import { profileChain, findProfile } from '../credentials/chain.js';
+import { profileChain, findProfile, signsIn } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { UserError } from '../errors.js';
 import { escapeText } from '../text.js';
@@ -71,7 +71,7 @@ export function sessionTarget(set: ProfileSet, name: string, profile: string | n
 /** The SSO session behind a profile (directly, or at the end of its source_profile chain). */
 export function profileTarget(set: ProfileSet, name: string): SsoTarget {
   findProfile(set, name);
-  const sso = profileChain(set, name).find((p) => p.options.has('sso_session') || p.options.has('sso_start_url'));
+  const sso = profileChain(set, name).find(signsIn);
   if (!sso) throw new UserError(`profile ${show(name)} does not sign in through IAM Identity Center (it has no sso_session or sso_start_url)`);
   const session = sso.options.get('sso_session');
   if (session !== undefined) return sessionTarget(set, session, sso.name);
@@ -96,7 +96,7 @@ export function chooseTarget(set: ProfileSet, env: Env, want: { profile?: string
   if (want.profile !== undefined) return profileTarget(set, want.profile);
   if (env.AWS_PROFILE) return profileTarget(set, env.AWS_PROFILE);
   const dflt = set.profiles.find((p) => p.name === 'default');
-  if (dflt && profileChain(set, 'default').some((p) => p.options.has('sso_session') || p.options.has('sso_start_url'))) return profileTarget(set, 'default');
+  if (dflt && profileChain(set, 'default').some(signsIn)) return profileTarget(set, 'default');
   const sessions = [...ssoSessions(set).keys()];
   if (sessions.length === 1) return sessionTarget(set, sessions[0]!);
   if (sessions.length === 0) {

@@ -1,18 +1,16 @@
 // Whether each IAM Identity Center session is signed in, for `awsp` (status) and `awsp list`:
 // read from the token cache alone, no network, no SDK.
-import type { Profile, ProfileSet } from '../config/profiles.js';
-import { profileChain } from '../credentials/chain.js';
+import type { ProfileSet } from '../config/profiles.js';
+import { profileChain, profilesByName, signsIn } from '../credentials/chain.js';
 import { type Env, show } from '../context.js';
 import { isoTime } from '../formats.js';
 import { legacyTarget, loginCommand, profileTarget, sessionTarget, type SsoTarget, ssoSessions, targetName } from './config.js';
 import { escapeText } from '../text.js';
 import { type SessionState, sessionState, ssoCacheDir, tokenKey } from './tokens.js';
 
-const signsIn = (p: Profile): boolean => p.options.has('sso_session') || p.options.has('sso_start_url');
-
 /** The SSO session behind a profile, or null when it has none or its settings are incomplete (login says why). */
 export function profileSso(set: ProfileSet, name: string): SsoTarget | null {
-  if (!profileChain(set, name).some((p) => p.options.has('sso_session') || p.options.has('sso_start_url'))) return null;
+  if (!profileChain(set, name).some(signsIn)) return null;
   try {
     return profileTarget(set, name);
   } catch {
@@ -25,7 +23,7 @@ export function profileSso(set: ProfileSet, name: string): SsoTarget | null {
  * all of them, and profileSso alone reads the whole set for each (quadratic at 10,000 profiles).
  */
 export function ssoTargets(set: ProfileSet): Map<string, SsoTarget | null> {
-  const byName = new Map(set.profiles.map((p) => [p.name, p]));
+  const byName = profilesByName(set);
   const sessions = new Map<string, SsoTarget | null>();
   const out = new Map<string, SsoTarget | null>();
   const attempt = (f: () => SsoTarget): SsoTarget | null => {
@@ -36,22 +34,14 @@ export function ssoTargets(set: ProfileSet): Map<string, SsoTarget | null> {
     }
   };
   for (const { name } of set.profiles) {
-    // The first profile of the chain that signs in, the chain as profileChain walks it.
-    const seen: Profile[] = [];
-    let p = byName.get(name);
-    while (p && !seen.includes(p) && !signsIn(p)) {
-      seen.push(p);
-      const src = p.options.has('role_arn') ? p.options.get('source_profile') : undefined;
-      p = src === undefined ? undefined : byName.get(src);
-    }
-    if (!p || !signsIn(p)) {
+    const p = profileChain(set, name, byName).find(signsIn);
+    if (!p) {
       out.set(name, null);
       continue;
     }
     const session = p.options.get('sso_session');
     if (session === undefined) {
-      const legacy = p;
-      out.set(name, attempt(() => legacyTarget(legacy)));
+      out.set(name, attempt(() => legacyTarget(p)));
       continue;
     }
     if (!sessions.has(session)) sessions.set(session, attempt(() => sessionTarget(set, session)));
