@@ -13,7 +13,7 @@
 # Each function starts with `emulate -L zsh`, so the user's options (ksh_arrays, nounset,
 # no_clobber, sh_word_split...) do not apply inside it; helpers are named __awsp_*.
 
-\builtin unfunction awsp awsp_prompt __awsp_safe __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
+\builtin unfunction awsp awsp_prompt __awsp_safe __awsp_load __awsp_path __awsp_where __awsp_fresh __awsp_known __awsp_sso __awsp_sso_get __awsp_sso_time __awsp_use __awsp_clear __awsp_switch __awsp_eval __awsp_unset __awsp_help __awsp_complete \
     __awsp_complete_kind __awsp_route __awsp_arg __awsp_option __awsp_options __awsp_rest __awsp_values \
     __awsp_folder_hook __awsp_folder_check __awsp_folder_leave __awsp_folder_say 2>/dev/null || \builtin true
 # zsh parses all of `eval "$(awsp init zsh)"` before running it, so an alias named awsp would
@@ -209,6 +209,31 @@ __awsp_use() {
     fi
 }
 
+# Is $1 a profile name of the names cache? For an SSO profile, also prints the warning when its
+# session needs a login (__awsp_sso). When awsp has to read the files, AWSP_NAME tells it that
+# a switch asks, and it says what is wrong with them.
+__awsp_known() {
+    \builtin emulate -L zsh
+    \builtin local -a __awsp_lines
+    \builtin local sso tab=$'\t'
+    \builtin integer i
+    AWSP_NAME=$1 __awsp_load
+    # (Ie): the last exact match; past the three header lines, it is a profile name. Else (I)
+    # and the name, quoted (b), then a tab: an SSO profile's line. ($'\t' is not expanded in a
+    # subscript, a variable is.)
+    i=${__awsp_lines[(Ie)$1]}
+    (( i > 3 )) || i=${__awsp_lines[(I)${(b)1}${tab}*]}
+    (( i > 3 )) || \builtin return 1
+    sso=${__awsp_lines[i]#"$1"}
+    sso=${sso#$'\t'}
+    # Its session's record, at the line number after the tab: a tab, the token file, a tab, the warning.
+    if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
+        sso=${__awsp_lines[sso]#$'\t'}
+        __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
+    fi
+    \builtin return 0
+}
+
 __awsp_switch() {
     \builtin emulate -L zsh
     \builtin local name='' code
@@ -218,30 +243,10 @@ __awsp_switch() {
         name="$2"
     fi
     # (A tab is in no name of the cache, but in its SSO records: such a word goes to awsp.)
-    if [[ -n $name && $name != *$'\t'* ]]; then
-        \builtin local -a __awsp_lines
-        \builtin local sso tab=$'\t'
-        \builtin integer i
-        # When awsp has to read the files, AWSP_NAME tells it that a switch asks, and it says
-        # what is wrong with them.
-        AWSP_NAME=$name __awsp_load
-        # (Ie): the last exact match; past the three header lines, it is a profile name. Else
-        # (I) and the name, quoted (b), then a tab: an SSO profile's line. ($'\t' is not
-        # expanded in a subscript, a variable is.)
-        i=${__awsp_lines[(Ie)$name]}
-        (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}${tab}*]}
-        if (( i > 3 )); then
-            # An SSO profile: the switch happens all the same, after a warning if it needs a login.
-            sso=${__awsp_lines[i]#"$name"}
-            sso=${sso#$'\t'}
-            # Its session's record, at the line number after the tab: a tab, the token file, a tab, the warning.
-            if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
-                sso=${__awsp_lines[sso]#$'\t'}
-                __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
-            fi
-            __awsp_use "$name" ''
-            \builtin return 0
-        fi
+    # An SSO profile: the switch happens all the same, after a warning if it needs a login.
+    if [[ -n $name && $name != *$'\t'* ]] && __awsp_known "$name"; then
+        __awsp_use "$name" ''
+        \builtin return 0
     fi
     # Not a name the cache knows, or options: awsp validates, explains, or says what to run.
     code="$(AWSP_SHELL=zsh \command awsp __switch "$@")" || \builtin return
@@ -387,8 +392,7 @@ __awsp_folder_hook() {
 # one (allowing or denying another file leaves a hand switch alone).
 __awsp_folder_check() {
     \builtin emulate -L zsh
-    \builtin local d f='' c='' r='' rec name region='' sso tab=$'\t' re='^(.+)@([a-z]+(-[a-z]+)+-[0-9]+)$'
-    \builtin integer i
+    \builtin local d f='' c='' r='' rec name region='' re='^(.+)@([a-z]+(-[a-z]+)+-[0-9]+)$'
     # What =~ sets, kept in here.
     \builtin local MATCH MBEGIN MEND
     \builtin local -a match mbegin mend
@@ -445,20 +449,10 @@ __awsp_folder_check() {
     if [[ $c =~ $re ]]; then
         name=${match[1]} region=${match[2]}
     fi
-    \builtin local -a __awsp_lines
-    AWSP_NAME=$name __awsp_load
-    # A plain name's line, or an SSO profile's (the name, a tab, its session record's line), as in __awsp_switch.
-    i=${__awsp_lines[(Ie)$name]}
-    (( i > 3 )) || i=${__awsp_lines[(I)${(b)name}${tab}*]}
-    if (( i <= 3 )); then
+    # An SSO profile: as with awsp NAME, a warning when its session needs a login.
+    if ! __awsp_known "$name"; then
         __awsp_folder_say u "$f" "names no profile '$name'"
         \builtin return 0
-    fi
-    sso=${__awsp_lines[i]#"$name"}
-    sso=${sso#$'\t'}
-    if [[ -n $sso && -z ${sso//[0-9]/} ]] && (( sso > i )); then
-        sso=${__awsp_lines[sso]#$'\t'}
-        __awsp_sso "${sso%%$'\t'*}" "${sso#*$'\t'}"
     fi
     if [[ -z ${__awsp_folder_file-} ]]; then
         __awsp_folder_before=()
